@@ -1,0 +1,3 @@
+from nkru_claims.cli import main
+
+main()

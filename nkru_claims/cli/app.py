@@ -1,0 +1,102 @@
+"""The typer application, its global options, and the rules every command follows.
+
+Each command opens the database, runs one library call inside one transaction
+(``transaction``), renders the result, and turns a library error into a single line on
+stderr with exit code 1. Anything that is not an ``NkruError`` is a bug and surfaces.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+import typer
+
+from nkru_claims.errors import NkruError
+
+app = typer.Typer(
+    name="nkru-claims",
+    help="A ledger of claims about the North Korea–Russia military relationship: who asserts, "
+    "who denies, in which source.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@dataclass
+class State:
+    db: str | None = None
+    engine: Any = field(default=None, repr=False)
+
+    def get_engine(self) -> Any:
+        if self.engine is None:
+            from nkru_claims.config import database_url
+            from nkru_claims.db import open_database
+
+            self.engine = open_database(database_url(self.db))
+        return self.engine
+
+
+@app.callback()
+def global_options(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="SQLite file or SQLAlchemy URL (default: $NKRU_CLAIMS_DB, then a per-user file).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    ctx.obj = State(db=db)
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    typer.echo(f"Error: {message}", err=True)
+    return typer.Exit(code=code)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn the core's errors into one line on stderr and a non-zero exit."""
+    try:
+        yield
+    except NkruError as exc:
+        raise fail(str(exc)) from None
+    except KeyboardInterrupt:
+        raise fail("interrupted; nothing was written", code=130) from None
+
+
+@contextmanager
+def transaction(ctx: typer.Context) -> Iterator[Any]:
+    """One session, one transaction: committed when the block ends, else rolled back."""
+    from nkru_claims.db import session_scope
+
+    with user_errors():
+        state: State = ctx.obj
+        with session_scope(state.get_engine()) as session:
+            yield session
+
+
+def interactive() -> bool:
+    """Prompts only when a person is at a terminal; scripts and CI never wait for input."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def echo_json(data: Any) -> None:
+    import json
+
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _register_commands() -> None:
+    from nkru_claims.cli import claims, exchange, parties, reports, sources  # noqa: F401
+
+
+_register_commands()

@@ -1,0 +1,273 @@
+"""Commands that add and read claims: add, stance, evidence, verdict, list, show."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from nkru_claims.cli.app import app, echo_json, fail, interactive, transaction, user_errors
+from nkru_claims.errors import InvalidInput
+from nkru_claims.values import parse_date
+
+DateOption = Annotated[str | None, typer.Option(help="YYYY-MM-DD (YYYY-MM and YYYY accepted).")]
+
+
+def _date(value: str | None, *, end: bool = False) -> date | None:
+    with user_errors():
+        return parse_date(value, end_of_period=end)
+
+
+def _source_id(session, url: str | None, outlet: str | None, published: str | None,  # noqa: ANN001
+               title: str | None) -> int | None:
+    from nkru_claims.services.sources import source_for_url
+
+    if not url:
+        if outlet or published or title:
+            raise InvalidInput("--outlet, --published and --source-title describe --source URL")
+        return None
+    return source_for_url(
+        session, url, outlet=outlet, title=title, published_on=parse_date(published)
+    ).id
+
+
+@app.command("add")
+def add_command(
+    ctx: typer.Context,
+    text: Annotated[str | None, typer.Argument(help="The claim, in one sentence.")] = None,
+    language: Annotated[str | None, typer.Option(help="Language of the text (en, zh-Hant…).")]
+    = None,
+    asserted_by: Annotated[list[str] | None, typer.Option(
+        "--asserted-by", help="A party that asserts it (repeatable).")] = None,
+    denied_by: Annotated[list[str] | None, typer.Option(
+        "--denied-by", help="A party that denies it (repeatable).")] = None,
+    questioned_by: Annotated[list[str] | None, typer.Option(
+        "--questioned-by", help="A party that questions it (repeatable).")] = None,
+    source: Annotated[str | None, typer.Option(
+        "--source", help="URL of the source reporting the stances.")] = None,
+    outlet: Annotated[str | None, typer.Option(help="Outlet of a new --source.")] = None,
+    source_title: Annotated[str | None, typer.Option(help="Headline of a new --source.")] = None,
+    published: DateOption = None,
+    quote: Annotated[str | None, typer.Option(
+        help="Verbatim quote of the one party given.")] = None,
+    quote_language: Annotated[str | None, typer.Option(help="Language of --quote.")] = None,
+    stated_on: Annotated[str | None, typer.Option(
+        "--date", help="When the stances were stated (YYYY-MM-DD).")] = None,
+    quantity: Annotated[str | None, typer.Option(
+        help="E.g. '5 million shells', '约6700个集装箱' (default: found in the text).")] = None,
+    no_quantity: Annotated[bool, typer.Option(
+        "--no-quantity", help="Do not record a quantity found in the text.")] = False,
+    period_start: Annotated[str | None, typer.Option(
+        help="Start of the period the claim is about.")] = None,
+    period_end: Annotated[str | None, typer.Option(
+        help="End of the period the claim is about.")] = None,
+    verdict: Annotated[str | None, typer.Option(help="Editorial verdict (true, false…).")] = None,
+    ref: Annotated[str | None, typer.Option(help="A stable key of your own for the claim.")] = None,
+    create_party: Annotated[bool, typer.Option(
+        "--create-party", help="Create parties that do not exist yet.")] = False,
+    yes: Annotated[bool, typer.Option(
+        "--yes", "-y", help="Accept every default; never prompt.")] = False,
+) -> None:
+    """Add a claim, with who asserts or denies it and where.
+
+    Example: nkru-claims add "1,500 North Korean soldiers were moved to Vladivostok"
+    --asserted-by NIS --denied-by Kremlin --source https://example.org/a --date 2024-10-18
+    """
+    from nkru_claims.quantities import Quantity, find_quantities, parse_quantity
+    from nkru_claims.services.claims import StanceInput, add_claim
+
+    may_prompt = interactive() and not yes
+    if not (text and text.strip()):
+        if not may_prompt:
+            raise fail("claim text is required")
+        text = typer.prompt("Claim")
+    parties = [(p, "asserts") for p in asserted_by or []] + [
+        (p, "denies") for p in denied_by or []] + [(p, "questions") for p in questioned_by or []]
+    if quote and len(parties) != 1:
+        raise fail("--quote belongs to one party: give exactly one --asserted-by/--denied-by/"
+                   "--questioned-by, or add more quotes with 'stance'")
+    with user_errors():
+        found: Quantity | None = None
+        if quantity:
+            found = parse_quantity(quantity)
+        elif not no_quantity:
+            candidates = find_quantities(text)
+            found = candidates[0] if candidates else None
+            if found and may_prompt and not typer.confirm(
+                f"Record the quantity '{found.describe()}'?", default=True
+            ):
+                found = None
+        start, end = _date(period_start), _date(period_end, end=True)
+        when = _date(stated_on)
+        _date(published)
+    with transaction(ctx) as session:
+        source_id = _source_id(session, source, outlet, published, source_title)
+        claim = add_claim(
+            session=session, text=text, language=language, quantity=found,
+            period_start=start, period_end=end, verdict=verdict, ref=ref,
+            source_ids=[source_id] if source_id else [],
+            stances=[
+                StanceInput(party=name, kind=kind, source_id=source_id, quote=quote,
+                            quote_language=quote_language, stated_on=when)
+                for name, kind in parties
+            ],
+            create_parties=create_party,
+        )
+        session.flush()
+        session.refresh(claim)
+        claim_id, claim_status = claim.id, claim.status
+    typer.echo(f"Added claim #{claim_id} [{claim_status}]: {text.strip()}")
+
+
+@app.command("stance")
+def stance_command(
+    ctx: typer.Context,
+    claim_id: Annotated[int, typer.Argument(help="The claim's ID.")],
+    party: Annotated[str, typer.Argument(help="Party name or any alias.")],
+    kind: Annotated[str, typer.Argument(
+        help="asserts, denies, questions, supports, condemns or declines_to_comment.")],
+    source: Annotated[str | None, typer.Option(help="URL (or ID) of the reporting source.")] = None,
+    quote: Annotated[str | None, typer.Option(help="The party's words, verbatim.")] = None,
+    quote_language: Annotated[str | None, typer.Option(help="Language of --quote.")] = None,
+    stated_on: Annotated[str | None, typer.Option("--date", help="When it was said.")] = None,
+    create_party: Annotated[bool, typer.Option("--create-party")] = False,
+) -> None:
+    """Record that a party asserts, denies… an existing claim, as a source reports it.
+
+    Example: nkru-claims stance 3 Kremlin denies --source https://example.org/a --date 2024-10-21
+    --quote "这似乎又是一则假新闻"
+    """
+    from nkru_claims.services.claims import StanceInput, add_stance, get_claim
+    from nkru_claims.services.parties import require_party_id
+    from nkru_claims.services.sources import resolve_source, source_for_url
+
+    when = _date(stated_on)
+    with transaction(ctx) as session:
+        source_id = None
+        if source:
+            found = source.strip()
+            source_id = (resolve_source(session, found) if found.isdigit()
+                         else source_for_url(session, found)).id
+        stance = add_stance(
+            session=session, claim_id=claim_id, create_party=create_party,
+            stance=StanceInput(party=party, kind=kind, source_id=source_id, quote=quote,
+                               quote_language=quote_language, stated_on=when),
+        )
+        status = get_claim(session, claim_id).status
+        kind_done = stance.kind
+        party_name = require_party_id(session, stance.party_id).name
+    typer.echo(f"Recorded: {party_name} {kind_done.replace('_', ' ')} claim #{claim_id} "
+               f"(now {status})")
+
+
+@app.command("evidence")
+def evidence_command(
+    ctx: typer.Context,
+    claim_id: Annotated[int, typer.Argument(help="The claim's ID.")],
+    description: Annotated[str, typer.Argument(help="What the source offers.")],
+    bearing: Annotated[str, typer.Option(help="supports or undermines.")] = "supports",
+    source: Annotated[str | None, typer.Option(help="URL or ID of the source.")] = None,
+    quote: Annotated[str | None, typer.Option(help="The passage, verbatim.")] = None,
+) -> None:
+    """Attach evidence a source offers for or against a claim.
+
+    Example: nkru-claims evidence 1 "North Korean warhead fragments found in Ukraine" --source 1
+    """
+    from nkru_claims.services.claims import add_evidence
+    from nkru_claims.services.sources import resolve_source
+
+    with transaction(ctx) as session:
+        source_id = resolve_source(session, source).id if source else None
+        item = add_evidence(session=session, claim_id=claim_id, description=description,
+                            bearing=bearing, source_id=source_id, quote=quote)
+        item_id = item.id
+    typer.echo(f"Added evidence #{item_id} to claim #{claim_id}")
+
+
+@app.command("verdict")
+def verdict_command(
+    ctx: typer.Context,
+    claim_id: Annotated[int, typer.Argument(help="The claim's ID.")],
+    verdict: Annotated[str, typer.Argument(
+        help="true, mostly_true, misleading, mostly_false, false, unproven, or 'none' to clear.")],
+    note: Annotated[str | None, typer.Option(help="Why.")] = None,
+) -> None:
+    """Set an editorial verdict, kept apart from the status the stances give.
+
+    Example: nkru-claims verdict 4 unproven --note "no public evidence yet"
+    """
+    from nkru_claims.services.claims import set_verdict
+
+    with transaction(ctx) as session:
+        set_verdict(session=session, claim_id=claim_id,
+                    verdict=None if verdict.lower() == "none" else verdict, note=note)
+    typer.echo(f"Claim #{claim_id}: verdict {verdict}")
+
+
+@app.command("list")
+def list_command(
+    ctx: typer.Context,
+    status: Annotated[list[str] | None, typer.Option(
+        help="unverified, asserted, questioned, denied or contested (repeatable).")] = None,
+    contested: Annotated[bool, typer.Option("--contested", help="Same as --status contested.")]
+    = False,
+    party: Annotated[str | None, typer.Option(help="Claims this party took any stance on.")]
+    = None,
+    asserted_by: Annotated[str | None, typer.Option("--asserted-by")] = None,
+    denied_by: Annotated[str | None, typer.Option("--denied-by")] = None,
+    search: Annotated[str | None, typer.Option(
+        "--search", "-s", help="Text in the claim or its wordings (either Chinese script).")]
+    = None,
+    about_from: Annotated[str | None, typer.Option(
+        "--from", help="Claims about a period that reaches this date or later.")] = None,
+    about_to: Annotated[str | None, typer.Option(
+        "--to", help="Claims about a period that starts by this date.")] = None,
+    limit: Annotated[int | None, typer.Option(min=1)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="A JSON list, for scripts.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="CSV, for spreadsheets.")] = False,
+) -> None:
+    """List claims, filtered.
+
+    Example: nkru-claims list --contested --denied-by Kremlin
+    """
+    from nkru_claims.cli import render
+    from nkru_claims.reports import claim_summaries
+    from nkru_claims.services.claims import ClaimFilter, query_claims
+
+    if as_json and as_csv:
+        raise fail("choose one of --json and --csv")
+    filters = ClaimFilter(
+        statuses=[*(status or []), *(["contested"] if contested else [])],
+        party=party, asserted_by=asserted_by, denied_by=denied_by, search=search,
+        about_from=_date(about_from), about_to=_date(about_to, end=True), limit=limit,
+    )
+    with transaction(ctx) as session:
+        rows = claim_summaries(session, query_claims(session, filters))
+    if as_json:
+        echo_json(rows)
+    elif as_csv:
+        typer.echo(render.claims_csv(rows), nl=False)
+    else:
+        render.claims_table(rows)
+
+
+@app.command("show")
+def show_command(
+    ctx: typer.Context,
+    claim_id: Annotated[int, typer.Argument(help="The claim's ID.")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Show one claim: its stances by kind, quotes, sources and evidence.
+
+    Example: nkru-claims show 3
+    """
+    from nkru_claims.cli import render
+    from nkru_claims.reports import claim_detail
+
+    with transaction(ctx) as session:
+        detail = claim_detail(session, claim_id)
+    if as_json:
+        echo_json(detail)
+    else:
+        render.claim_detail(detail)

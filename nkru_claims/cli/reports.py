@@ -1,0 +1,56 @@
+"""The who-asserts-versus-who-denies report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from nkru_claims.cli.app import app, echo_json, fail, transaction
+
+FORMATS = ("terminal", "md", "json")
+
+
+def print_report(ctx: typer.Context, report_format: str, output: str | None = None) -> None:
+    from nkru_claims.cli import render
+    from nkru_claims.reports import render_markdown, who_asserts_who_denies
+
+    if report_format not in FORMATS:
+        raise fail(f"unknown format {report_format!r}; choose one of: {', '.join(FORMATS)}")
+    if output and report_format == "terminal":
+        report_format = "md"
+    with transaction(ctx) as session:
+        report = who_asserts_who_denies(session)
+    if output:
+        import json
+
+        text = (json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+                if report_format == "json" else render_markdown(report))
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise fail(f"cannot write {output}: {exc.strerror}") from None
+        typer.echo(f"Report written to {output}")
+    elif report_format == "json":
+        echo_json(report)
+    elif report_format == "md":
+        typer.echo(render_markdown(report), nl=False)
+    else:
+        render.who_asserts_report(report)
+
+
+@app.command("report")
+def report_command(
+    ctx: typer.Context,
+    report_format: Annotated[str, typer.Option(
+        "--format", "-f", help="terminal, md (Markdown) or json.")] = "terminal",
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Write to a file.")]
+    = None,
+) -> None:
+    """Who asserts versus who denies: each contested claim's two sides, and each party's record.
+
+    Example: nkru-claims report --format md -o report.md
+    """
+    print_report(ctx, "json" if as_json else report_format, output)

@@ -1,0 +1,49 @@
+"""Where the database is: ``--db``, then ``NKRU_CLAIMS_DB``, then a per-user default.
+
+A value is either a SQLAlchemy URL (``postgresql+psycopg://host/db``) or a path to a
+SQLite file. The per-user default follows the XDG convention on Linux
+(``$XDG_DATA_HOME/nkru-claims/claims.db``) and the platform's data folder elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ENV_VAR = "NKRU_CLAIMS_DB"
+ACTOR_ENV_VAR = "NKRU_CLAIMS_USER"
+
+
+def default_database_path() -> Path:
+    """The SQLite file used when nothing else is given."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming"))
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "nkru-claims" / "claims.db"
+
+
+def looks_like_url(value: str) -> bool:
+    return "://" in value
+
+
+def database_url(value: str | None = None) -> str:
+    """Turn an option, the environment or the default into a SQLAlchemy URL."""
+    chosen = value or os.environ.get(ENV_VAR) or str(default_database_path())
+    if looks_like_url(chosen):
+        return chosen
+    path = Path(chosen).expanduser()
+    return f"sqlite:///{path}"
+
+
+def redact_url(url: str) -> str:
+    """Hide a password so that errors and logs never print one."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # an unparsable URL: show nothing that might be secret
+        return "<database URL>"

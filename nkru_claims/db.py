@@ -1,0 +1,155 @@
+"""Engines, one-transaction-per-command sessions, and migrations through alembic's API.
+
+- SQLite gets foreign keys, WAL and a busy timeout on every connection, so several
+  processes can write to one file without a user ever seeing "database is locked".
+- The schema is created only by alembic migrations. They ship inside the installed
+  package (``nkru_claims/_migrations``, force-included from the top-level ``alembic/``
+  folder when the wheel is built); an editable install falls back to the source tree.
+- ``open_database`` brings a database to head the first time a command touches it and
+  does nothing more than compare one revision string when it is already at head.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlmodel import Session
+
+from nkru_claims import status as _status  # noqa: F401  (registers the status hooks)
+from nkru_claims.config import redact_url
+from nkru_claims.errors import InvalidInput, NkruError
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+class DatabaseUnavailable(NkruError):
+    """The database cannot be opened or reached."""
+
+
+def migrations_path() -> Path:
+    """The alembic script folder, inside the installed package or in the source tree."""
+    packaged = Path(__file__).parent / "_migrations"
+    if (packaged / "env.py").exists():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "alembic"
+
+
+def make_engine(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise InvalidInput(f"not a database URL or path: {redact_url(url)}") from None
+    if parsed.drivername.startswith("sqlite"):
+        database = parsed.database
+        if database and database != ":memory:":
+            folder = Path(database).expanduser().parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseUnavailable(
+                    f"cannot create the folder for {database}: {exc.strerror}"
+                ) from None
+        engine = create_engine(
+            parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        )
+        event.listen(engine, "connect", _configure_sqlite)
+        event.listen(engine, "begin", _begin_immediate)
+        return engine
+    try:
+        return create_engine(parsed, pool_pre_ping=True)
+    except (NoSuchModuleError, ModuleNotFoundError, ImportError):
+        raise InvalidInput(
+            f"no driver for {parsed.drivername}: install nkru-claims[postgres] for PostgreSQL"
+        ) from None
+
+
+def _configure_sqlite(dbapi_connection, connection_record) -> None:  # noqa: ANN001
+    # Let SQLAlchemy, not the driver, open transactions, so BEGIN IMMEDIATE below holds.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+def _begin_immediate(connection) -> None:  # noqa: ANN001
+    # Take the write lock at BEGIN: a deferred transaction that reads and then writes
+    # can fail with "database is locked" without waiting for the busy timeout.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def alembic_config(connection=None):  # noqa: ANN001, ANN201
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations_path()))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+@lru_cache(maxsize=1)
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "the migrations folder has no revisions"
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), revision)
+
+
+def downgrade(engine: Engine, revision: str = "base") -> None:
+    from alembic import command
+
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection), revision)
+
+
+def open_database(url: str, *, migrate: bool = True) -> Engine:
+    """An engine for ``url`` whose schema is at head (migrating it if needed)."""
+    engine = make_engine(url)
+    try:
+        if migrate and current_revision(engine) != head_revision():
+            upgrade(engine)
+    except OperationalError as exc:
+        engine.dispose()
+        reason = str(exc.orig).splitlines()[0] if exc.orig else "connection failed"
+        raise DatabaseUnavailable(
+            f"cannot open database {redact_url(url)}: {reason}"
+        ) from None
+    return engine
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One transaction: commit when the block ends, roll back everything on any error."""
+    session = Session(engine, expire_on_commit=False)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

@@ -1,0 +1,356 @@
+"""Import and export in the exchange format (``fixtures/FORMAT.md``).
+
+Import runs inside the caller's single transaction: any error, at any depth of the
+file, raises ``ImportFormatError`` naming where (``claims[3].stances[0].party``) and
+nothing is written. Parties and sources already in the database are reused (by name or
+alias, by URL); a claim whose ``ref`` is already present is skipped, so importing the
+same file twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from nkru_claims.errors import ImportFormatError, NkruError
+from nkru_claims.models import (
+    Claim,
+    ClaimSource,
+    ClaimWording,
+    Evidence,
+    Party,
+    PartyAlias,
+    Source,
+    Stance,
+)
+from nkru_claims.quantities import Quantity
+from nkru_claims.services import claims as claim_service
+from nkru_claims.services import parties as party_service
+from nkru_claims.services import sources as source_service
+from nkru_claims.values import normalise_url, parse_date
+
+FORMAT_NAME = "nkru-claims"
+FORMAT_VERSION = 1
+
+
+@dataclass
+class ImportSummary:
+    parties_added: int = 0
+    sources_added: int = 0
+    claims_added: int = 0
+    claims_skipped: list[str] = field(default_factory=list)
+    stances_added: int = 0
+    evidence_added: int = 0
+
+
+def load_document(text: str) -> dict[str, Any]:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportFormatError(
+            f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
+        raise ImportFormatError(f"not an nkru-claims file (expected \"format\": \"{FORMAT_NAME}\")")
+    if document.get("version") != FORMAT_VERSION:
+        raise ImportFormatError(
+            f"unsupported format version {document.get('version')!r} "
+            f"(this tool reads {FORMAT_VERSION})"
+        )
+    return document
+
+
+class _Located(ImportFormatError):
+    """An import error that knows where in the file it happened."""
+
+    def __init__(self, location: str, reason: str) -> None:
+        self.location, self.reason = location, reason
+        super().__init__(f"{location}: {reason}")
+
+
+@contextmanager
+def _at(path: str) -> Iterator[None]:
+    """Prefix any user error raised inside with where in the file it happened."""
+    try:
+        yield
+    except _Located as exc:
+        raise _Located(f"{path}.{exc.location}", exc.reason) from None
+    except NkruError as exc:
+        raise _Located(path, str(exc)) from None
+
+
+def _list(document: dict[str, Any], key: str, path: str = "") -> list[Any]:
+    value = document.get(key, [])
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ImportFormatError(f"{path}{key}: expected a list")
+    return value
+
+
+def _object(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ImportFormatError("expected an object")
+    return value
+
+
+def import_document(session: Session, document: dict[str, Any]) -> ImportSummary:
+    summary = ImportSummary()
+    _import_parties(session, _list(document, "parties"), summary)
+    sources = _import_sources(session, _list(document, "sources"), summary)
+    for index, raw in enumerate(_list(document, "claims")):
+        path = f"claims[{index}]"
+        with _at(path):
+            _import_claim(session, _object(raw), sources, summary, path)
+    return summary
+
+
+def _import_parties(session: Session, raw_parties: list[Any], summary: ImportSummary) -> None:
+    pending_parents: list[tuple[Party, str, str]] = []
+    for index, raw in enumerate(raw_parties):
+        path = f"parties[{index}]"
+        with _at(path):
+            data = _object(raw)
+            aliases = [
+                (_object(a).get("alias", ""), a.get("language"))
+                for i, a in enumerate(_list(data, "aliases"))
+            ]
+            party = party_service.find_party(session, data.get("name") or "")
+            if party is None:
+                party = party_service.add_party(
+                    session=session, name=data.get("name"), kind=data.get("kind") or "",
+                    country=data.get("country"), wikidata_id=data.get("wikidata_id"),
+                    description=data.get("description"),
+                )
+                summary.parties_added += 1
+            for i, (alias, language) in enumerate(aliases):
+                with _at(f"aliases[{i}]"):
+                    if not party_service.has_alias(session, party, alias):
+                        party_service.add_alias(
+                            session=session, party=party, alias=alias, language=language
+                        )
+            if data.get("parent"):
+                pending_parents.append((party, data["parent"], path))
+    for party, parent_name, path in pending_parents:
+        with _at(f"{path}.parent"):
+            party.parent_id = party_service.resolve_party(session, parent_name).id
+            session.add(party)
+    session.flush()
+
+
+def _import_sources(
+    session: Session, raw_sources: list[Any], summary: ImportSummary
+) -> dict[str, int]:
+    by_ref: dict[str, int] = {}
+    for index, raw in enumerate(raw_sources):
+        path = f"sources[{index}]"
+        with _at(path):
+            data = _object(raw)
+            ref = data.get("ref")
+            if not isinstance(ref, str) or not ref.strip():
+                raise ImportFormatError("every source needs a \"ref\"")
+            if ref in by_ref:
+                raise ImportFormatError(f"duplicate source ref {ref!r}")
+            existing = _existing_source(session, data)
+            if existing is None:
+                existing = source_service.add_source(
+                    session=session, url=data.get("url"), outlet=data.get("outlet"),
+                    title=data.get("title"), author=data.get("author"),
+                    language=data.get("language"),
+                    published_on=parse_date(data.get("published_on")),
+                    retrieved_on=parse_date(data.get("retrieved_on")),
+                    archive_url=data.get("archive_url"),
+                )
+                summary.sources_added += 1
+            by_ref[ref] = existing.id
+    return by_ref
+
+
+def _existing_source(session: Session, data: dict[str, Any]) -> Source | None:
+    url = normalise_url(data.get("url"))
+    if url is not None:
+        return session.exec(select(Source).where(Source.url == url)).first()
+    return session.exec(
+        select(Source).where(
+            col(Source.url).is_(None), Source.title == data.get("title"),
+            Source.outlet == data.get("outlet"),
+            Source.published_on == parse_date(data.get("published_on")),
+        )
+    ).first()
+
+
+def _source_id(sources: dict[str, int], ref: Any) -> int | None:
+    if ref is None:
+        return None
+    if ref not in sources:
+        raise ImportFormatError(f"unknown source ref {ref!r}")
+    return sources[ref]
+
+
+def _quantity(raw: Any) -> Quantity | None:
+    if raw is None:
+        return None
+    data = _object(raw)
+    low, high = data.get("low"), data.get("high")
+    for name, bound in (("low", low), ("high", high)):
+        if bound is not None and (not isinstance(bound, int | float) or isinstance(bound, bool)):
+            raise ImportFormatError(f"quantity.{name}: expected a number")
+        if bound is not None and bound < 0:
+            raise ImportFormatError(f"quantity.{name}: quantity cannot be negative")
+    if low is None and high is None:
+        raise ImportFormatError("quantity: needs low, high or both")
+    if low is not None and high is not None and high < low:
+        raise ImportFormatError("quantity: high is below low")
+    return Quantity(
+        low=float(low) if low is not None else None, high=float(high) if high is not None else None,
+        unit=data.get("unit"), approximate=bool(data.get("approximate", False)),
+        text=data.get("text") or "",
+    )
+
+
+def _import_claim(
+    session: Session, data: dict[str, Any], sources: dict[str, int],
+    summary: ImportSummary, path: str,
+) -> None:
+    ref = data.get("ref")
+    if ref and session.exec(select(Claim.id).where(Claim.ref == ref)).first() is not None:
+        summary.claims_skipped.append(ref)
+        return
+    claim = claim_service.add_claim(
+        session=session, text=data.get("text") or "", language=data.get("language"),
+        quantity=_quantity(data.get("quantity")),
+        period_start=parse_date(data.get("period_start")),
+        period_end=parse_date(data.get("period_end"), end_of_period=True),
+        verdict=data.get("verdict"), verdict_note=data.get("verdict_note"), ref=ref,
+        source_ids=[_source_id(sources, r) for r in _list(data, "sources")],
+    )
+    summary.claims_added += 1
+    for i, raw in enumerate(_list(data, "wordings")):
+        with _at(f"wordings[{i}]"):
+            wording = _object(raw)
+            claim_service.add_wording(
+                session=session, claim_id=claim.id, text=wording.get("text") or "",
+                language=wording.get("language"),
+                source_id=_source_id(sources, wording.get("source")),
+            )
+    for i, raw in enumerate(_list(data, "stances")):
+        with _at(f"stances[{i}]"):
+            stance = _object(raw)
+            claim_service.add_stance(session=session, claim_id=claim.id,
+                                     stance=claim_service.StanceInput(
+                party=stance.get("party") or "", kind=stance.get("kind") or "",
+                source_id=_source_id(sources, stance.get("source")), quote=stance.get("quote"),
+                quote_language=stance.get("quote_language"),
+                stated_on=parse_date(stance.get("stated_on")),
+            ))
+            summary.stances_added += 1
+    for i, raw in enumerate(_list(data, "evidence")):
+        with _at(f"evidence[{i}]"):
+            item = _object(raw)
+            claim_service.add_evidence(
+                session=session, claim_id=claim.id, description=item.get("description") or "",
+                bearing=item.get("bearing") or "", quote=item.get("quote"),
+                source_id=_source_id(sources, item.get("source")),
+            )
+            summary.evidence_added += 1
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if value is not None else None
+
+
+def _ordered_parties(parties: list[Party]) -> list[Party]:
+    """Parents before their children, otherwise by id."""
+    by_id = {p.id: p for p in parties}
+    done: set[int] = set()
+    ordered: list[Party] = []
+
+    def visit(party: Party, seen: frozenset[int]) -> None:
+        if party.id in done or party.id in seen:
+            return
+        if party.parent_id in by_id:
+            visit(by_id[party.parent_id], seen | {party.id})
+        done.add(party.id)
+        ordered.append(party)
+
+    for party in parties:
+        visit(party, frozenset())
+    return ordered
+
+
+def export_document(session: Session) -> dict[str, Any]:
+    parties = list(session.exec(select(Party).order_by(Party.id)).all())
+    names = {p.id: p.name for p in parties}
+    aliases: dict[int, list[dict[str, Any]]] = {}
+    for alias in session.exec(select(PartyAlias).order_by(PartyAlias.id)):
+        if alias.alias != names.get(alias.party_id):
+            aliases.setdefault(alias.party_id, []).append(
+                {"alias": alias.alias, "language": alias.language}
+            )
+    sources = list(session.exec(select(Source).order_by(Source.id)).all())
+    source_ref = {s.id: f"source-{s.id}" for s in sources}
+
+    def grouped(model: type, order: Any) -> dict[int, list[Any]]:
+        rows: dict[int, list[Any]] = {}
+        for row in session.exec(select(model).order_by(order)):
+            rows.setdefault(row.claim_id, []).append(row)
+        return rows
+
+    wordings = grouped(ClaimWording, ClaimWording.id)
+    stances = grouped(Stance, Stance.id)
+    evidence = grouped(Evidence, Evidence.id)
+    links = grouped(ClaimSource, ClaimSource.source_id)
+    claims = []
+    for claim in session.exec(select(Claim).order_by(Claim.id)):
+        quantity = claim_service.claim_quantity(claim)
+        claims.append({
+            "ref": claim.ref, "text": claim.text, "language": claim.language,
+            "quantity": None if quantity is None else {
+                "text": quantity.text, "low": quantity.low, "high": quantity.high,
+                "unit": quantity.unit, "approximate": quantity.approximate,
+            },
+            "period_start": _iso(claim.period_start), "period_end": _iso(claim.period_end),
+            "verdict": claim.verdict, "verdict_note": claim.verdict_note,
+            "sources": [source_ref[link.source_id] for link in links.get(claim.id, [])],
+            "wordings": [
+                {"text": w.text, "language": w.language, "source": source_ref.get(w.source_id)}
+                for w in wordings.get(claim.id, [])
+            ],
+            "stances": [
+                {"party": names[s.party_id], "kind": s.kind, "source": source_ref.get(s.source_id),
+                 "quote": s.quote, "quote_language": s.quote_language,
+                 "stated_on": _iso(s.stated_on)}
+                for s in stances.get(claim.id, [])
+            ],
+            "evidence": [
+                {"source": source_ref.get(e.source_id), "description": e.description,
+                 "bearing": e.bearing, "quote": e.quote}
+                for e in evidence.get(claim.id, [])
+            ],
+        })
+    return {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "parties": [
+            {"name": p.name, "kind": p.kind, "country": p.country,
+             "parent": names.get(p.parent_id), "wikidata_id": p.wikidata_id,
+             "description": p.description, "aliases": aliases.get(p.id, [])}
+            for p in _ordered_parties(parties)
+        ],
+        "sources": [
+            {"ref": source_ref[s.id], "url": s.url, "outlet": s.outlet, "title": s.title,
+             "author": s.author, "language": s.language, "published_on": _iso(s.published_on),
+             "retrieved_on": _iso(s.retrieved_on), "archive_url": s.archive_url}
+            for s in sources
+        ],
+        "claims": claims,
+    }
+
+
+def dump_document(document: dict[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,208 @@
+"""Tables of the claim ledger.
+
+Design choices:
+- Enumerations (party kind, stance kind, status, verdict, evidence bearing) are plain
+  strings guarded by CHECK constraints rather than database ENUM types, so that adding
+  a value is a one-line migration on SQLite and PostgreSQL alike.
+- A quantity is stored as bounds: a point value has ``low == high``; "over 10,000" has
+  only ``low``. Comparing quantities is then comparing bounds.
+- ``Claim.status`` is derived from the stances and stored (and indexed) so that
+  ``list --contested`` is a lookup, not a scan; ``nkru_claims.status`` keeps it true
+  inside the same flush that changes a stance.
+- Constraint names follow one naming convention so migrations can address them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+)
+from sqlmodel import Field, SQLModel
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+SQLModel.metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+PARTY_KINDS = ("state", "government_body", "person", "organisation", "media_outlet", "expert")
+STANCE_KINDS = ("asserts", "denies", "questions", "supports", "condemns", "declines_to_comment")
+STATUSES = ("unverified", "asserted", "questioned", "denied", "contested")
+VERDICTS = ("true", "mostly_true", "misleading", "mostly_false", "false", "unproven")
+BEARINGS = ("supports", "undermines")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _timestamp() -> Column:
+    return Column(DateTime(timezone=True), nullable=False)
+
+
+def _one_of(column: str, values: tuple[str, ...], name: str) -> CheckConstraint:
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return CheckConstraint(f"{column} IN ({quoted})", name=name)
+
+
+def _fk(target: str, *, nullable: bool, ondelete: str, index: bool = True) -> Column:
+    return Column(Integer, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=index)
+
+
+class Party(SQLModel, table=True):
+    """A state, body, person, organisation or outlet that takes stances."""
+
+    __table_args__ = (_one_of("kind", PARTY_KINDS, "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(String(200), nullable=False, unique=True))
+    kind: str = Field(sa_column=Column(String(30), nullable=False))
+    country: str | None = Field(default=None, max_length=2)
+    parent_id: int | None = Field(
+        default=None, sa_column=_fk("party.id", nullable=True, ondelete="SET NULL")
+    )
+    wikidata_id: str | None = Field(default=None, max_length=20)
+    description: str | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+
+
+class PartyAlias(SQLModel, table=True):
+    """One spelling of a party's name, kept as written (北韓 and 北韩 are two rows).
+
+    Lookups go through ``alias_key`` (the spelling folded to one script, case and width);
+    the services refuse a key that already belongs to another party, so an alias always
+    resolves to one party.
+    """
+
+    __tablename__ = "party_alias"
+
+    id: int | None = Field(default=None, primary_key=True)
+    party_id: int = Field(sa_column=_fk("party.id", nullable=False, ondelete="CASCADE"))
+    alias: str = Field(sa_column=Column(String(200), nullable=False, unique=True))
+    alias_key: str = Field(sa_column=Column(String(200), nullable=False, index=True))
+    language: str | None = Field(default=None, max_length=20)
+
+
+class Source(SQLModel, table=True):
+    """An article or document; the outlet that publishes it is not a party's stance."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str | None = Field(default=None, sa_column=Column(String(2000), unique=True))
+    outlet: str | None = Field(default=None, max_length=200)
+    title: str | None = None
+    author: str | None = Field(default=None, max_length=300)
+    language: str | None = Field(default=None, max_length=20)
+    published_on: date | None = None
+    retrieved_on: date | None = None
+    archive_url: str | None = Field(default=None, max_length=2000)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+
+
+class Claim(SQLModel, table=True):
+    """A statement about the world, with its optional quantity and the period it is about."""
+
+    __table_args__ = (
+        _one_of("status", STATUSES, "status"),
+        CheckConstraint("verdict IS NULL OR verdict IN ('true', 'mostly_true', 'misleading', "
+                        "'mostly_false', 'false', 'unproven')", name="verdict"),
+        CheckConstraint("quantity_low IS NULL OR quantity_low >= 0", name="quantity_low"),
+        CheckConstraint("quantity_high IS NULL OR quantity_high >= 0", name="quantity_high"),
+        Index("ix_claim_status_id", "status", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    ref: str | None = Field(default=None, sa_column=Column(String(200), unique=True))
+    text: str
+    language: str | None = Field(default=None, max_length=20)
+    quantity_text: str | None = Field(default=None, max_length=200)
+    quantity_low: float | None = None
+    quantity_high: float | None = None
+    quantity_unit: str | None = Field(default=None, max_length=40)
+    quantity_approximate: bool = False
+    period_start: date | None = Field(default=None, index=True)
+    period_end: date | None = None
+    status: str = Field(default="unverified", sa_column=Column(String(20), nullable=False))
+    verdict: str | None = Field(default=None, max_length=20)
+    verdict_note: str | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+
+
+class ClaimWording(SQLModel, table=True):
+    """Another way a source words the same claim, kept verbatim."""
+
+    __tablename__ = "claim_wording"
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(sa_column=_fk("claim.id", nullable=False, ondelete="CASCADE"))
+    text: str
+    language: str | None = Field(default=None, max_length=20)
+    source_id: int | None = Field(
+        default=None, sa_column=_fk("source.id", nullable=True, ondelete="SET NULL")
+    )
+
+
+class ClaimSource(SQLModel, table=True):
+    """A source that reports a claim, whether or not it records a stance on it."""
+
+    __tablename__ = "claim_source"
+
+    claim_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("claim.id", ondelete="CASCADE"), primary_key=True)
+    )
+    source_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("source.id", ondelete="CASCADE"), primary_key=True, index=True
+        )
+    )
+
+
+class Stance(SQLModel, table=True):
+    """A party asserting, denying… a claim, as reported by a source, with the quote."""
+
+    __table_args__ = (
+        _one_of("kind", STANCE_KINDS, "kind"),
+        Index("ix_stance_party_id_kind", "party_id", "kind"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(sa_column=_fk("claim.id", nullable=False, ondelete="CASCADE"))
+    party_id: int = Field(
+        sa_column=_fk("party.id", nullable=False, ondelete="RESTRICT", index=False)
+    )
+    source_id: int | None = Field(
+        default=None, sa_column=_fk("source.id", nullable=True, ondelete="SET NULL")
+    )
+    kind: str = Field(sa_column=Column(String(30), nullable=False))
+    quote: str | None = None
+    quote_language: str | None = Field(default=None, max_length=20)
+    stated_on: date | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+
+
+class Evidence(SQLModel, table=True):
+    """What a source offers for or against a claim."""
+
+    __table_args__ = (_one_of("bearing", BEARINGS, "bearing"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(sa_column=_fk("claim.id", nullable=False, ondelete="CASCADE"))
+    source_id: int | None = Field(
+        default=None, sa_column=_fk("source.id", nullable=True, ondelete="SET NULL")
+    )
+    description: str
+    bearing: str = Field(sa_column=Column(String(20), nullable=False))
+    quote: str | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())

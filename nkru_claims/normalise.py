@@ -1,0 +1,252 @@
+"""Normal forms for matching claims written in Chinese (both scripts), English and Korean.
+
+Reports of one claim differ in script, width, punctuation and how numbers are
+written; matching must see through all of that. Everything here is pure (no I/O)
+and the text functions never raise, because they sit under every lookup.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from decimal import Decimal
+from functools import cache
+
+import opencc
+
+__all__ = [
+    "NUMBER",
+    "alias_key",
+    "format_number",
+    "magnitude",
+    "matching_view",
+    "normalise_numbers",
+    "normalise_text",
+    "number_value",
+    "to_simplified",
+]
+
+
+@cache
+def _converter() -> opencc.OpenCC:
+    """Built on first use (a few ms) so importing the core stays cheap."""
+    return opencc.OpenCC("t2s")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def to_simplified(text: str) -> str:
+    """One script, so that 北韓 and 北韩 compare equal."""
+    # OpenCC encodes to UTF-8 and would choke on lone surrogates.
+    return _converter().convert(_SURROGATE.sub("\ufffd", text)) if text else text
+
+
+def _fixpoint(step: Callable[[str], str], text: str) -> str:
+    """Repeat until stable: NFKC, OpenCC and casefold do not quite commute."""
+    for _ in range(10):
+        nxt = step(text)
+        if nxt == text:
+            break
+        text = nxt
+    return text
+
+
+def _fold(text: str) -> str:
+    text = to_simplified(unicodedata.normalize("NFKC", text)).casefold()
+    out = []
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if cat[0] in "PS" or cat == "Cc":
+            out.append(" ")
+        elif cat != "Cf":  # zero-width and other invisible formatting chars vanish
+            out.append(ch)
+    return " ".join("".join(out).split())
+
+
+def normalise_text(text: str) -> str:
+    """The form two texts are compared in: width, script, case and punctuation erased."""
+    return _fixpoint(_fold, text)
+
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_HAN_GAP = re.compile(f"(?<=[{_HAN}]) (?=[{_HAN}])")
+
+
+def alias_key(name: str) -> str:
+    """Lookup key for party aliases.
+
+    Spaces between Han characters carry no meaning in Chinese, so 弗拉基米尔·普京,
+    弗拉基米尔 普京 and 弗拉基米尔普京 share a key; English and Korean keep theirs.
+    """
+    return _fixpoint(lambda s: _HAN_GAP.sub("", normalise_text(s)), name)
+
+
+# --- numbers -----------------------------------------------------------------------------
+
+_SCALE: dict[str, int] = {
+    "十": 10, "百": 100, "千": 1000, "万": 10**4, "亿": 10**8,
+    "십": 10, "백": 100, "천": 1000, "만": 10**4, "억": 10**8,
+    "hundred": 100, "thousand": 1000, "k": 1000, "million": 10**6, "mn": 10**6,
+    "billion": 10**9, "bn": 10**9, "trillion": 10**12,
+}  # fmt: skip
+_EN_SMALL = {
+    w: i
+    for i, w in enumerate([
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+        "eighteen", "nineteen",
+    ])
+}  # fmt: skip
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_EN_SMALL |= {w: 10 * i for i, w in enumerate(_TENS, 2)}
+_EN_SCALES = "hundred|thousand|million|billion|trillion"
+_EN_WORD = "|".join(sorted([*_EN_SMALL, *_EN_SCALES.split("|")], key=len, reverse=True))
+
+_ZH_DIGITS = "零〇一二两三四五六七八九"
+_CJK_MAG = "十百千万亿백천만억"
+_ARABIC = r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?"
+_MAG_RUN = rf"\s?[{_CJK_MAG}]+(?![米克瓦])"  # 千米/千克/千瓦 are units, not thousands
+_ARABIC_MAG = rf"{_ARABIC}{_MAG_RUN}(?:\s?[0-9]+{_MAG_RUN})*(?![0-9])"
+_ARABIC_EN = rf"{_ARABIC}(?:\s*(?:{_EN_SCALES})|k|bn|mn)(?![a-z])"
+_ZH = (
+    rf"(?<![0-9{_ZH_DIGITS}{_CJK_MAG}点数几上成])"
+    rf"[{_ZH_DIGITS}十百千万亿]+(?:点[{_ZH_DIGITS}]+)?"
+)
+_EN = (
+    rf"(?:\b(?:a|an)\s+(?=(?:{_EN_SCALES})\b))?\b(?:{_EN_WORD})\b"
+    rf"(?:(?:(?<=hundred)\s+and\s+|\s+|-)(?:{_EN_WORD})\b)*"
+)
+#: One number in any written form, matched against ``matching_view`` text (re.IGNORECASE).
+#: No named groups, so callers can embed it more than once.
+NUMBER = rf"(?:(?<![a-z0-9])(?<![0-9][.,])(?:{_ARABIC_MAG}|{_ARABIC_EN}|{_ARABIC})|{_ZH}|{_EN})"
+_NUMBER_RE = re.compile(NUMBER, re.IGNORECASE)
+_ARABIC_GROUP = re.compile(rf"([0-9][0-9,]*(?:\.[0-9]+)?)\s*([a-z]+|[{_CJK_MAG}]*)", re.I)
+_PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
+def magnitude(word: str) -> Decimal | None:
+    """Multiplier of a magnitude word or run of CJK magnitude characters (百万 = 10**6)."""
+    word = word.strip().lower()
+    if word in _SCALE:
+        return Decimal(_SCALE[word])
+    if not word or any(c not in _SCALE for c in word):
+        return None
+    result = Decimal(1)
+    for c in word:
+        result *= _SCALE[c]
+    return result
+
+
+def _english_value(token: str) -> Decimal | None:
+    words = [w for w in re.split(r"[\s-]+", token.lower()) if w != "and"]
+    total = current = 0
+    for w in words:
+        if w in ("a", "an"):
+            current = 1
+        elif w in _EN_SMALL:
+            v = _EN_SMALL[w]
+            if current % 100 and (current % 10 or v >= 10):  # "five five", "twenty thirty"
+                return None
+            current += v
+        elif w in _SCALE and current:  # a bare "million" is a word, not a number
+            if w == "hundred":
+                current *= 100
+            else:
+                total, current = total + current * _SCALE[w], 0
+        else:
+            return None
+    return Decimal(total + current)
+
+
+def _chinese_value(run: str) -> Decimal | None:
+    import cn2an  # takes ~0.1 s to import: only pay it when Chinese numerals turn up
+
+    if not any(c in "十百千万亿" for c in run) and 1 < len(run.split("点")[0]) < 4:
+        return None  # 三四 / 七八 / 一一 mean "three or four" etc.; cn2an would say 34
+    if run[0] in "百千万亿":
+        run = "一" + run  # colloquial 百万/千名/万名; cn2an only accepts 一百万 etc.
+    try:
+        value = cn2an.cn2an(run, "smart")
+    except (ValueError, KeyError):  # cn2an raises KeyError on some malformed runs (十亿一)
+        return None
+    return Decimal(str(value))
+
+
+def number_value(token: str) -> Decimal | None:
+    """Value of one token matched by ``NUMBER``; None when it only looks like a number."""
+    token = token.strip()
+    if not token:
+        return None
+    if token[0] in "0123456789":
+        # Not cn2an: it truncates decimals here ("1.23456万" -> 12345, "0.00001万" -> 0).
+        total = Decimal(0)
+        for digits, suffix in _ARABIC_GROUP.findall(token):
+            scale = magnitude(suffix) if suffix else Decimal(1)
+            if scale is None:
+                return None
+            total += Decimal(digits.replace(",", "")) * scale
+        return total
+    if token[0].isascii():
+        return _english_value(token)
+    return _chinese_value(token)
+
+
+def format_number(value: Decimal) -> str:
+    """Plain ASCII digits: integer form when integral, else the shortest decimal."""
+    if value == value.to_integral_value():
+        return str(int(value))
+    return format(value.normalize(), "f")
+
+
+def matching_view(text: str) -> tuple[str, list[int]]:
+    """NFKC + Simplified copy of ``text`` for pattern matching, with, for each of its
+    characters, the index of the original character it came from (to quote verbatim)."""
+    pieces = [unicodedata.normalize("NFKC", ch) for ch in text]
+    owners = [i for i, piece in enumerate(pieces) for _ in piece]
+    nfkc = "".join(pieces)
+    view = to_simplified(nfkc)
+    if len(view) != len(nfkc):  # a phrase conversion changed length: go char by char
+        view = "".join(s if len(s := to_simplified(c)) == 1 else c for c in nfkc)
+    return view, owners
+
+
+# A lone Chinese digit is only a quantity before one of these: 一项 and 一方 stay as they are.
+_MEASURE = set("个名枚发人艘架辆颗门吨年月日")
+
+
+def _worth_rewriting(token: str, following: str) -> bool:
+    if token[0] in _ZH_DIGITS + "十百千万亿" and (len(token) == 1 or token[0] in "百千万亿"):
+        return following[:1] in _MEASURE
+    return token.lower() != "one"  # "no one", "one of them"
+
+
+def _rewrite_numbers(text: str) -> str:
+    view, owners = matching_view(text)
+    out, last = [], 0
+    for m in _NUMBER_RE.finditer(view):
+        start, end = m.span()
+        if (start and owners[start] == owners[start - 1]) or (
+            end < len(view) and owners[end] == owners[end - 1]
+        ):
+            continue  # the match cuts through the expansion of one original character
+        token = m.group()
+        if _PLAIN.fullmatch(token):
+            new = token  # years, dates, ids: already digits (now ASCII)
+        elif not _worth_rewriting(token, view[end:]) or (value := number_value(token)) is None:
+            continue
+        else:
+            new = format_number(value)
+        out += [text[last : owners[start]], new]
+        last = owners[end - 1] + 1
+    out.append(text[last:])
+    return "".join(out)
+
+
+def normalise_numbers(text: str) -> str:
+    """Every number as ASCII digits of its value, so 六千七百, 6,700 and 6.7k look alike.
+
+    Vague amounts (上万, 数百万) are left alone: they are not one number.
+    """
+    return _fixpoint(_rewrite_numbers, text)

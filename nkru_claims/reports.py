@@ -1,0 +1,238 @@
+"""Report data first, renderers after.
+
+Builders read the database and return plain dictionaries (JSON-ready, dates as ISO
+strings); ``render_markdown`` and the CLI's terminal renderer only lay them out. A
+stance's side comes from its kind: asserts/supports/condemns affirm, denies denies,
+questions doubts, declines_to_comment is listed apart.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from nkru_claims.models import Claim, ClaimSource, ClaimWording, Evidence, Party, Source, Stance
+from nkru_claims.services.claims import claim_quantity, get_claim
+from nkru_claims.status import AFFIRMING, DENYING, DOUBTING, StanceFact, positions
+
+SIDES = (("asserting", AFFIRMING), ("denying", DENYING), ("questioning", DOUBTING))
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def source_dict(source: Source | None) -> dict[str, Any] | None:
+    if source is None:
+        return None
+    return {
+        "id": source.id, "url": source.url, "outlet": source.outlet, "title": source.title,
+        "author": source.author, "language": source.language,
+        "published_on": _iso(source.published_on),
+    }
+
+
+def quantity_dict(claim: Claim) -> dict[str, Any] | None:
+    quantity = claim_quantity(claim)
+    if quantity is None:
+        return None
+    return {
+        "text": quantity.text, "low": quantity.low, "high": quantity.high,
+        "unit": quantity.unit, "approximate": quantity.approximate,
+        "description": quantity.describe(),
+    }
+
+
+def _stance_rows(session: Session, claim_ids: Sequence[int]) -> list[tuple[Stance, str]]:
+    rows: list[tuple[Stance, str]] = []
+    for start in range(0, len(claim_ids), 500):
+        chunk = list(claim_ids[start : start + 500])
+        rows.extend(session.exec(
+            select(Stance, Party.name).join(Party, col(Party.id) == Stance.party_id)
+            .where(col(Stance.claim_id).in_(chunk)).order_by(Stance.id)
+        ).all())
+    return rows
+
+
+def claim_summaries(session: Session, claims: Sequence[Claim]) -> list[dict[str, Any]]:
+    """One row a claim, with the parties on each side by their current position."""
+    stances_by_claim: dict[int, list[tuple[Stance, str]]] = defaultdict(list)
+    for stance, party_name in _stance_rows(session, [c.id for c in claims]):
+        stances_by_claim[stance.claim_id].append((stance, party_name))
+    source_counts: dict[int, int] = defaultdict(int)
+    ids = [c.id for c in claims]
+    for start in range(0, len(ids), 500):
+        for claim_id in session.exec(
+            select(ClaimSource.claim_id)
+            .where(col(ClaimSource.claim_id).in_(ids[start : start + 500]))
+        ):
+            source_counts[claim_id] += 1
+    summaries = []
+    for claim in claims:
+        names = {s.party_id: name for s, name in stances_by_claim[claim.id]}
+        held = positions(
+            StanceFact(s.party_id, s.kind, s.stated_on, s.id) for s, _ in stances_by_claim[claim.id]
+        )
+        by_position: dict[str, list[str]] = defaultdict(list)
+        for party_id, position in held.items():
+            by_position[position].append(names[party_id])
+        summaries.append({
+            "id": claim.id, "ref": claim.ref, "text": claim.text, "status": claim.status,
+            "verdict": claim.verdict, "quantity": quantity_dict(claim),
+            "period_start": _iso(claim.period_start), "period_end": _iso(claim.period_end),
+            "asserted_by": sorted(by_position["affirms"]),
+            "denied_by": sorted(by_position["denies"]),
+            "questioned_by": sorted(by_position["doubts"]),
+            "sources": source_counts[claim.id],
+        })
+    return summaries
+
+
+def _stance_dict(stance: Stance, party_name: str, sources: dict[int, Source]) -> dict[str, Any]:
+    return {
+        "id": stance.id, "party": party_name, "kind": stance.kind,
+        "stated_on": _iso(stance.stated_on), "quote": stance.quote,
+        "quote_language": stance.quote_language,
+        "source": source_dict(sources.get(stance.source_id)) if stance.source_id else None,
+    }
+
+
+def _sources_by_id(session: Session, ids: Iterable[int | None]) -> dict[int, Source]:
+    wanted = sorted({i for i in ids if i is not None})
+    if not wanted:
+        return {}
+    return {s.id: s for s in session.exec(select(Source).where(col(Source.id).in_(wanted)))}
+
+
+def claim_detail(session: Session, claim_id: int) -> dict[str, Any]:
+    """Everything recorded about one claim, stances grouped by kind."""
+    claim = get_claim(session, claim_id)
+    stance_rows = _stance_rows(session, [claim.id])
+    wordings = session.exec(
+        select(ClaimWording).where(ClaimWording.claim_id == claim.id).order_by(ClaimWording.id)
+    ).all()
+    evidence = session.exec(
+        select(Evidence).where(Evidence.claim_id == claim.id).order_by(Evidence.id)
+    ).all()
+    linked = session.exec(
+        select(ClaimSource.source_id).where(ClaimSource.claim_id == claim.id)
+    ).all()
+    sources = _sources_by_id(
+        session,
+        [*linked, *(s.source_id for s, _ in stance_rows), *(w.source_id for w in wordings),
+         *(e.source_id for e in evidence)],
+    )
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for stance, party_name in stance_rows:
+        grouped[stance.kind].append(_stance_dict(stance, party_name, sources))
+    summary = claim_summaries(session, [claim])[0]
+    return {
+        **summary,
+        "language": claim.language,
+        "verdict_note": claim.verdict_note,
+        "created_at": claim.created_at.isoformat(timespec="seconds"),
+        "updated_at": claim.updated_at.isoformat(timespec="seconds"),
+        "wordings": [
+            {"text": w.text, "language": w.language,
+             "source": source_dict(sources.get(w.source_id)) if w.source_id else None}
+            for w in wordings
+        ],
+        "stances": dict(grouped),
+        "evidence": [
+            {"id": e.id, "description": e.description, "bearing": e.bearing, "quote": e.quote,
+             "source": source_dict(sources.get(e.source_id)) if e.source_id else None}
+            for e in evidence
+        ],
+        "sources": [source_dict(sources[i]) for i in sorted(linked) if i in sources],
+    }
+
+
+def who_asserts_who_denies(session: Session, *, statuses: Sequence[str] = ("contested",)) -> dict:
+    """For each claim with these statuses, the two sides; for each party, its record."""
+    claims = session.exec(
+        select(Claim).where(col(Claim.status).in_(list(statuses))).order_by(Claim.id)
+    ).all()
+    stance_rows = _stance_rows(session, [c.id for c in claims])
+    sources = _sources_by_id(session, (s.source_id for s, _ in stance_rows))
+    by_claim: dict[int, list[tuple[Stance, str]]] = defaultdict(list)
+    for stance, party_name in stance_rows:
+        by_claim[stance.claim_id].append((stance, party_name))
+    claim_entries = []
+    for claim in claims:
+        entry: dict[str, Any] = {
+            "id": claim.id, "text": claim.text, "status": claim.status,
+            "quantity": quantity_dict(claim),
+            "period_start": _iso(claim.period_start), "period_end": _iso(claim.period_end),
+        }
+        for side, kinds in SIDES:
+            entry[side] = [
+                _stance_dict(s, name, sources) for s, name in by_claim[claim.id] if s.kind in kinds
+            ]
+        claim_entries.append(entry)
+    return {"claims": claim_entries, "parties": party_records(session)}
+
+
+def party_records(session: Session) -> list[dict[str, Any]]:
+    """Each party that takes a stance, with the claims it affirms, denies and questions."""
+    rows = session.exec(
+        select(Party.name, Party.kind, Stance.kind, Claim.id, Claim.text, Claim.status)
+        .join(Stance, col(Stance.party_id) == Party.id)
+        .join(Claim, col(Claim.id) == Stance.claim_id)
+        .order_by(Party.name, Claim.id)
+    ).all()
+    records: dict[str, dict[str, Any]] = {}
+    for party_name, party_kind, stance_kind, claim_id, text, status in rows:
+        record = records.setdefault(
+            party_name,
+            {"party": party_name, "kind": party_kind, "asserts": [], "denies": [], "questions": []},
+        )
+        bucket = ("asserts" if stance_kind in AFFIRMING else "denies" if stance_kind in DENYING
+                  else "questions" if stance_kind in DOUBTING else None)
+        if bucket and all(c["id"] != claim_id for c in record[bucket]):
+            record[bucket].append({"id": claim_id, "text": text, "status": status})
+    return [r for r in records.values() if r["asserts"] or r["denies"] or r["questions"]]
+
+
+def describe_source(source: dict[str, Any] | None) -> str:
+    if not source:
+        return "no source"
+    name = (source.get("outlet") or source.get("title") or source.get("url")
+            or f"source {source['id']}")
+    if source.get("published_on"):
+        name += f", {source['published_on']}"
+    return name
+
+
+def _stance_line(stance: dict[str, Any]) -> str:
+    when = f" on {stance['stated_on']}" if stance["stated_on"] else ""
+    line = f"- **{stance['party']}** {stance['kind'].replace('_', ' ')}{when}"
+    line += f" ({describe_source(stance['source'])})"
+    if stance["source"] and stance["source"].get("url"):
+        line += f" <{stance['source']['url']}>"
+    if stance["quote"]:
+        line += f": “{stance['quote']}”"
+    return line
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    lines = ["# Who asserts, who denies", ""]
+    if not report["claims"]:
+        lines += ["No contested claims.", ""]
+    for claim in report["claims"]:
+        lines += [f"## #{claim['id']} {claim['text']}", "", f"Status: {claim['status']}", ""]
+        for side, title in (("asserting", "Asserting"), ("denying", "Denying"),
+                            ("questioning", "Questioning")):
+            if claim[side]:
+                lines += [f"**{title}**", "", *(_stance_line(s) for s in claim[side]), ""]
+    lines += ["# Party records", ""]
+    for record in report["parties"]:
+        lines += [f"## {record['party']} ({record['kind'].replace('_', ' ')})", ""]
+        for bucket in ("asserts", "denies", "questions"):
+            for claim in record[bucket]:
+                lines.append(f"- {bucket}: #{claim['id']} {claim['text']} [{claim['status']}]")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,256 @@
+"""Claims, their stances, wordings and evidence: adding, reading and filtering."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, exists, or_
+from sqlmodel import Session, col, select
+
+from nkru_claims.errors import InvalidInput, NotFound
+from nkru_claims.models import (
+    BEARINGS,
+    STANCE_KINDS,
+    STATUSES,
+    VERDICTS,
+    Claim,
+    ClaimSource,
+    ClaimWording,
+    Evidence,
+    Stance,
+    utcnow,
+)
+from nkru_claims.quantities import Quantity
+from nkru_claims.services.parties import resolve_party
+from nkru_claims.services.sources import link_source
+from nkru_claims.status import AFFIRMING, DENYING
+from nkru_claims.values import choice, optional_text, required_text
+
+
+@dataclass(frozen=True)
+class StanceInput:
+    """A stance as the user gives it: a party's name or alias, not its id."""
+
+    party: str
+    kind: str
+    source_id: int | None = None
+    quote: str | None = None
+    quote_language: str | None = None
+    stated_on: date | None = None
+
+
+@dataclass
+class ClaimFilter:
+    statuses: Sequence[str] = ()
+    party: str | None = None
+    asserted_by: str | None = None
+    denied_by: str | None = None
+    search: str | None = None
+    about_from: date | None = None
+    about_to: date | None = None
+    limit: int | None = None
+
+
+def check_period(start: date | None, end: date | None) -> None:
+    if start and end and end < start:
+        raise InvalidInput(f"the period ends ({end}) before it starts ({start})")
+
+
+def add_claim(
+    *,
+    session: Session,
+    text: str,
+    language: str | None = None,
+    quantity: Quantity | None = None,
+    period_start: date | None = None,
+    period_end: date | None = None,
+    verdict: str | None = None,
+    verdict_note: str | None = None,
+    ref: str | None = None,
+    stances: Sequence[StanceInput] = (),
+    source_ids: Sequence[int] = (),
+    create_parties: bool = False,
+) -> Claim:
+    check_period(period_start, period_end)
+    claim = Claim(
+        text=required_text(text, "claim text"),
+        language=optional_text(language),
+        period_start=period_start,
+        period_end=period_end,
+        verdict=choice(verdict, VERDICTS, "verdict") if optional_text(verdict) else None,
+        verdict_note=optional_text(verdict_note),
+        ref=optional_text(ref),
+    )
+    set_quantity(claim, quantity)
+    session.add(claim)
+    session.flush()
+    for source_id in source_ids:
+        link_source(session, claim.id, source_id)
+    for stance in stances:
+        add_stance(session=session, claim_id=claim.id, stance=stance, create_party=create_parties)
+    return claim
+
+
+def set_quantity(claim: Claim, quantity: Quantity | None) -> None:
+    if quantity is None:
+        claim.quantity_text = claim.quantity_low = claim.quantity_high = None
+        claim.quantity_unit = None
+        claim.quantity_approximate = False
+        return
+    for bound in (quantity.low, quantity.high):
+        if bound is not None and bound < 0:
+            raise InvalidInput(f"quantity cannot be negative: {quantity.text!r}")
+    claim.quantity_text = quantity.text
+    claim.quantity_low = quantity.low
+    claim.quantity_high = quantity.high
+    claim.quantity_unit = quantity.unit
+    claim.quantity_approximate = quantity.approximate
+
+
+def claim_quantity(claim: Claim) -> Quantity | None:
+    if claim.quantity_low is None and claim.quantity_high is None:
+        return None
+    return Quantity(
+        low=claim.quantity_low, high=claim.quantity_high, unit=claim.quantity_unit,
+        approximate=claim.quantity_approximate, text=claim.quantity_text or "",
+    )
+
+
+def get_claim(session: Session, claim_id: int) -> Claim:
+    claim = session.get(Claim, claim_id)
+    if claim is None:
+        raise NotFound(f"no claim with id {claim_id}")
+    return claim
+
+
+def add_stance(
+    *, session: Session, claim_id: int, stance: StanceInput, create_party: bool = False
+) -> Stance:
+    get_claim(session, claim_id)
+    party = resolve_party(session, stance.party, create=create_party)
+    row = Stance(
+        claim_id=claim_id,
+        party_id=party.id,
+        source_id=stance.source_id,
+        kind=choice(stance.kind, STANCE_KINDS, "stance kind"),
+        quote=optional_text(stance.quote),
+        quote_language=optional_text(stance.quote_language),
+        stated_on=stance.stated_on,
+    )
+    session.add(row)
+    session.flush()
+    link_source(session, claim_id, stance.source_id)
+    return row
+
+
+def add_wording(
+    *, session: Session, claim_id: int, text: str, language: str | None, source_id: int | None
+) -> ClaimWording:
+    get_claim(session, claim_id)
+    row = ClaimWording(
+        claim_id=claim_id, text=required_text(text, "wording"),
+        language=optional_text(language), source_id=source_id,
+    )
+    session.add(row)
+    session.flush()
+    link_source(session, claim_id, source_id)
+    return row
+
+
+def add_evidence(
+    *,
+    session: Session,
+    claim_id: int,
+    description: str,
+    bearing: str,
+    source_id: int | None,
+    quote: str | None = None,
+) -> Evidence:
+    get_claim(session, claim_id)
+    row = Evidence(
+        claim_id=claim_id, source_id=source_id,
+        description=required_text(description, "evidence description"),
+        bearing=choice(bearing, BEARINGS, "evidence bearing"), quote=optional_text(quote),
+    )
+    session.add(row)
+    session.flush()
+    link_source(session, claim_id, source_id)
+    return row
+
+
+def set_verdict(
+    *, session: Session, claim_id: int, verdict: str | None, note: str | None
+) -> Claim:
+    claim = get_claim(session, claim_id)
+    claim.verdict = choice(verdict, VERDICTS, "verdict") if optional_text(verdict) else None
+    claim.verdict_note = optional_text(note)
+    claim.updated_at = utcnow()
+    session.add(claim)
+    session.flush()
+    return claim
+
+
+def _search_variants(text: str) -> list[str]:
+    """The search text as typed and in both Chinese scripts, so 北韓 finds 北韩."""
+    import opencc
+
+    variants = {text, opencc.OpenCC("t2s").convert(text), opencc.OpenCC("s2t").convert(text)}
+    return sorted(variants)
+
+
+def _party_stance(party_id: int, kinds: frozenset[str] | None):  # noqa: ANN202
+    condition = and_(Stance.claim_id == Claim.id, Stance.party_id == party_id)
+    if kinds is not None:
+        condition = and_(condition, col(Stance.kind).in_(sorted(kinds)))
+    return exists().where(condition)
+
+
+def query_claims(session: Session, filters: ClaimFilter) -> list[Claim]:
+    """Claims matching every given filter, oldest first."""
+    query = select(Claim)
+    if filters.statuses:
+        statuses = [choice(s, STATUSES, "status") for s in filters.statuses]
+        query = query.where(col(Claim.status).in_(statuses))
+    if filters.party:
+        query = query.where(_party_stance(resolve_party(session, filters.party).id, None))
+    if filters.asserted_by:
+        party_id = resolve_party(session, filters.asserted_by).id
+        query = query.where(_party_stance(party_id, AFFIRMING))
+    if filters.denied_by:
+        query = query.where(_party_stance(resolve_party(session, filters.denied_by).id, DENYING))
+    if optional_text(filters.search):
+        patterns = [f"%{v}%" for v in _search_variants(filters.search.strip())]
+        in_wordings = exists().where(
+            ClaimWording.claim_id == Claim.id,
+            or_(*[col(ClaimWording.text).ilike(p) for p in patterns]),
+        )
+        query = query.where(or_(*[col(Claim.text).ilike(p) for p in patterns], in_wordings))
+    if filters.about_from or filters.about_to:
+        check_period(filters.about_from, filters.about_to)
+        query = query.where(or_(Claim.period_start.is_not(None), Claim.period_end.is_not(None)))
+        if filters.about_from:
+            ends = _coalesce(Claim.period_end, Claim.period_start)
+            query = query.where(or_(Claim.period_end.is_(None) & Claim.period_start.is_not(None),
+                                    ends >= filters.about_from))
+        if filters.about_to:
+            starts = _coalesce(Claim.period_start, Claim.period_end)
+            query = query.where(starts <= filters.about_to)
+    query = query.order_by(Claim.id)
+    if filters.limit:
+        query = query.limit(filters.limit)
+    return list(session.exec(query).all())
+
+
+def _coalesce(*columns):  # noqa: ANN002, ANN202
+    from sqlalchemy import func
+
+    return func.coalesce(*columns)
+
+
+def claim_source_ids(session: Session, claim_id: int) -> list[int]:
+    return list(session.exec(
+        select(ClaimSource.source_id).where(ClaimSource.claim_id == claim_id)
+        .order_by(ClaimSource.source_id)
+    ).all())
