@@ -11,10 +11,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -112,18 +113,43 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+def _migrate(engine: Engine, step: Callable[[Any], None]) -> None:
+    """Run an alembic command in one transaction.
+
+    On SQLite, batch migrations rebuild tables (copy, drop, rename); with foreign keys
+    enforced, dropping the old table would cascade-delete the rows that point at it. So
+    enforcement is off for the migration (it can only be switched outside a
+    transaction) and the result is checked with ``foreign_key_check`` before commit.
+    """
+    with engine.connect() as connection:
+        sqlite = engine.dialect.name == "sqlite"
+        raw = connection.connection.driver_connection if sqlite else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                step(alembic_config(connection))
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise DatabaseUnavailable(
+                            f"migration left {len(broken)} rows with broken references"
+                        )
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys = ON")
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     from alembic import command
 
-    with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), revision)
+    _migrate(engine, lambda config: command.upgrade(config, revision))
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
     from alembic import command
 
-    with engine.begin() as connection:
-        command.downgrade(alembic_config(connection), revision)
+    _migrate(engine, lambda config: command.downgrade(config, revision))
 
 
 def open_database(url: str, *, migrate: bool = True) -> Engine:

@@ -25,6 +25,8 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Text,
+    UniqueConstraint,
 )
 from sqlmodel import Field, SQLModel
 
@@ -136,6 +138,8 @@ class Claim(SQLModel, table=True):
     status: str = Field(default="unverified", sa_column=Column(String(20), nullable=False))
     verdict: str | None = Field(default=None, max_length=20)
     verdict_note: str | None = None
+    match_form: str | None = Field(default=None, sa_column=Column(Text))
+    match_key: str | None = Field(default=None, sa_column=Column(String(200), index=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
 
@@ -152,6 +156,8 @@ class ClaimWording(SQLModel, table=True):
     source_id: int | None = Field(
         default=None, sa_column=_fk("source.id", nullable=True, ondelete="SET NULL")
     )
+    match_form: str | None = Field(default=None, sa_column=Column(Text))
+    match_key: str | None = Field(default=None, sa_column=Column(String(200), index=True))
 
 
 class ClaimSource(SQLModel, table=True):
@@ -205,4 +211,44 @@ class Evidence(SQLModel, table=True):
     description: str
     bearing: str = Field(sa_column=Column(String(20), nullable=False))
     quote: str | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+
+
+class MergeRecord(SQLModel, table=True):
+    """One merge of duplicate claims into a kept claim, with what it needs to be undone.
+
+    ``snapshot`` is JSON: the rows of the merged claims as they were, the original claim
+    of every stance, piece of evidence and wording that moved, and the rows the merge
+    added, so that ``unmerge`` restores exactly what was there.
+    """
+
+    __tablename__ = "merge_record"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kept_claim_id: int = Field(sa_column=Column(Integer, nullable=False, index=True))
+    merged_claim_ids: str = Field(sa_column=Column(Text, nullable=False))
+    score: float | None = None
+    actor: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    undone_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    undone_by: str | None = Field(default=None, max_length=200)
+    snapshot: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class MatchRejection(SQLModel, table=True):
+    """A reviewer's decision that two claims are not the same claim."""
+
+    __tablename__ = "match_rejection"
+    __table_args__ = (
+        UniqueConstraint("claim_low_id", "claim_high_id"),
+        CheckConstraint("claim_low_id < claim_high_id", name="ordered"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_low_id: int = Field(sa_column=_fk("claim.id", nullable=False, ondelete="CASCADE"))
+    claim_high_id: int = Field(sa_column=_fk("claim.id", nullable=False, ondelete="CASCADE"))
+    actor: str = Field(max_length=200)
+    note: str | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())

@@ -212,13 +212,14 @@ def matching_view(text: str) -> tuple[str, list[int]]:
     return view, owners
 
 
-# A lone Chinese digit is only a quantity before one of these: 一项 and 一方 stay as they are.
-_MEASURE = set("个名枚发人艘架辆颗门吨年月日")
+# A lone Chinese digit is only a quantity before one of these (measure words, 次, 小时…):
+# 一项 and 一方 stay as they are.
+_MEASURE = set("个名枚发人艘架辆颗门吨年月日次天周倍岁") | {"小时"}
 
 
 def _worth_rewriting(token: str, following: str) -> bool:
     if token[0] in _ZH_DIGITS + "十百千万亿" and (len(token) == 1 or token[0] in "百千万亿"):
-        return following[:1] in _MEASURE
+        return following[:1] in _MEASURE or following[:2] in _MEASURE
     return token.lower() != "one"  # "no one", "one of them"
 
 

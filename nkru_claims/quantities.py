@@ -20,7 +20,7 @@ from decimal import Decimal
 from nkru_claims.errors import InvalidInput
 from nkru_claims.normalise import NUMBER, magnitude, matching_view, normalise_text, number_value
 
-_UNIT_WORDS: dict[str, list[str]] = {
+UNIT_WORDS: dict[str, list[str]] = {
     "shells": [
         "shell", "shells", "round", "rounds", "artillery shell", "artillery shells",
         "artillery round", "artillery rounds", "炮弹", "砲弹", "弹药", "발", "포탄", "탄약",
@@ -35,7 +35,7 @@ _UNIT_WORDS: dict[str, list[str]] = {
     ],
     "usd": ["usd", "dollar", "dollars", "us dollars", "美元", "美金", "달러"],
 }  # fmt: skip
-_UNITS = {word: unit for unit, words in _UNIT_WORDS.items() for word in words}
+_UNITS = {word: unit for unit, words in UNIT_WORDS.items() for word in words}
 _SINGULAR = {unit: unit[:-1] for unit in ("shells", "containers", "soldiers", "missiles")}
 
 

@@ -197,3 +197,45 @@ def blank_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def table_rows(url: str, *, skip: tuple[str, ...] = ("merge_record",)) -> dict[str, list]:
+    """Every row of every application table, in a comparable form."""
+    from sqlmodel import SQLModel
+
+    engine = make_engine(url)
+    rows = {}
+    with engine.connect() as connection:
+        for table in SQLModel.metadata.sorted_tables:
+            if table.name not in skip:
+                rows[table.name] = sorted(
+                    tuple(str(value) for value in row)
+                    for row in connection.execute(table.select())
+                )
+    engine.dispose()
+    return rows
+
+
+def other_script_document() -> dict:
+    """The seed claims again, each worded by its first Chinese wording in the other script."""
+    import json
+
+    import opencc
+
+    document = json.loads(SEED_PATH.read_text(encoding="utf-8"))
+    to_traditional, to_simplified = opencc.OpenCC("s2t"), opencc.OpenCC("t2s")
+    claims = []
+    for claim in document["claims"]:
+        wording = next((w for w in claim["wordings"] if w["language"].startswith("zh")), None)
+        if wording is None:
+            continue
+        simplified = wording["language"] == "zh-Hans"
+        converter = to_traditional if simplified else to_simplified
+        claims.append({
+            **claim,
+            "ref": f"{claim['ref']}-other-script",
+            "text": converter.convert(wording["text"]),
+            "language": "zh-Hant" if simplified else "zh-Hans",
+            "wordings": [],
+        })
+    return {**document, "claims": claims}

@@ -27,7 +27,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     wheel = next(work.glob("nkru_claims-*.whl"))
     prefix = work / "prefix"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "--prefix", str(prefix), str(wheel)],
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--ignore-installed",
+         "--prefix", str(prefix), str(wheel)],
         check=True, capture_output=True,
     )
     purelib = sysconfig.get_path("purelib", vars={"base": str(prefix)})

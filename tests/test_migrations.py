@@ -87,3 +87,21 @@ def test_first_command_on_a_new_database_brings_it_to_head(tmp_path: Path) -> No
         assert session.execute(select(func.count()).select_from(Party)).scalar_one() == 0
         assert session.execute(select(func.count()).select_from(Stance)).scalar_one() == 0
     engine.dispose()
+
+
+def test_dedupe_migration_fills_match_keys_of_existing_claims(blank_db_url: str) -> None:
+    from sqlalchemy import text
+
+    engine = make_engine(blank_db_url)
+    upgrade(engine, "0001")
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO claim (text, quantity_approximate, status, created_at, updated_at) "
+            "VALUES (:text, false, 'unverified', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+        ), {"text": "北韓向俄羅斯運送了約6,700個貨櫃"})
+    upgrade(engine)
+    with engine.connect() as connection:
+        form, key = connection.execute(text("SELECT match_form, match_key FROM claim")).one()
+    engine.dispose()
+    assert key == "6700"
+    assert "朝鲜" not in form and "北韩" in form and "containers" in form

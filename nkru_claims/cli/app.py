@@ -31,7 +31,23 @@ app = typer.Typer(
 @dataclass
 class State:
     db: str | None = None
+    acting_as: str | None = None
     engine: Any = field(default=None, repr=False)
+
+    @property
+    def actor(self) -> str:
+        """Who is making the change: --as, then $NKRU_CLAIMS_USER, then the OS user."""
+        import getpass
+        import os
+
+        from nkru_claims.config import ACTOR_ENV_VAR
+
+        if self.acting_as:
+            return self.acting_as
+        try:
+            return os.environ.get(ACTOR_ENV_VAR) or getpass.getuser()
+        except Exception:  # no user name for this uid (some containers)
+            return "unknown"
 
     def get_engine(self) -> Any:
         if self.engine is None:
@@ -53,8 +69,13 @@ def global_options(
             show_default=False,
         ),
     ] = None,
+    acting_as: Annotated[
+        str | None,
+        typer.Option("--as", help="Who is making the change (default: $NKRU_CLAIMS_USER, "
+                     "then your login name).", show_default=False),
+    ] = None,
 ) -> None:
-    ctx.obj = State(db=db)
+    ctx.obj = State(db=db, acting_as=acting_as)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -96,7 +117,7 @@ def echo_json(data: Any) -> None:
 
 
 def _register_commands() -> None:
-    from nkru_claims.cli import claims, exchange, parties, reports, sources  # noqa: F401
+    from nkru_claims.cli import claims, dedupe, exchange, parties, reports, sources  # noqa: F401
 
 
 _register_commands()

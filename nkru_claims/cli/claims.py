@@ -66,6 +66,11 @@ def add_command(
     ref: Annotated[str | None, typer.Option(help="A stable key of your own for the claim.")] = None,
     create_party: Annotated[bool, typer.Option(
         "--create-party", help="Create parties that do not exist yet.")] = False,
+    attach_to: Annotated[int | None, typer.Option(
+        "--attach-to", help="Add the stances and source to this existing claim instead.")]
+    = None,
+    force_new: Annotated[bool, typer.Option(
+        "--force-new", help="Add a new claim even if it looks like a duplicate.")] = False,
     yes: Annotated[bool, typer.Option(
         "--yes", "-y", help="Accept every default; never prompt.")] = False,
 ) -> None:
@@ -74,8 +79,9 @@ def add_command(
     Example: nkru-claims add "1,500 North Korean soldiers were moved to Vladivostok"
     --asserted-by NIS --denied-by Kremlin --source https://example.org/a --date 2024-10-18
     """
+    from nkru_claims.cli.dedupe import check_duplicates_before_add
     from nkru_claims.quantities import Quantity, find_quantities, parse_quantity
-    from nkru_claims.services.claims import StanceInput, add_claim
+    from nkru_claims.services.claims import StanceInput, add_claim, attach_to_claim
 
     may_prompt = interactive() and not yes
     if not (text and text.strip()):
@@ -101,23 +107,37 @@ def add_command(
         start, end = _date(period_start), _date(period_end, end=True)
         when = _date(stated_on)
         _date(published)
+    if attach_to is not None and force_new:
+        raise fail("choose one of --attach-to and --force-new")
     with transaction(ctx) as session:
         source_id = _source_id(session, source, outlet, published, source_title)
-        claim = add_claim(
-            session=session, text=text, language=language, quantity=found,
-            period_start=start, period_end=end, verdict=verdict, ref=ref,
-            source_ids=[source_id] if source_id else [],
-            stances=[
-                StanceInput(party=name, kind=kind, source_id=source_id, quote=quote,
-                            quote_language=quote_language, stated_on=when)
-                for name, kind in parties
-            ],
-            create_parties=create_party,
-        )
+        stances = [
+            StanceInput(party=name, kind=kind, source_id=source_id, quote=quote,
+                        quote_language=quote_language, stated_on=when)
+            for name, kind in parties
+        ]
+        target = attach_to
+        if target is None and not force_new:
+            target = check_duplicates_before_add(ctx, session, text, may_prompt=may_prompt)
+        if target is not None:
+            claim = attach_to_claim(
+                session=session, claim_id=target, text=text, language=language,
+                stances=stances, source_ids=[source_id] if source_id else [],
+                create_parties=create_party,
+            )
+            verb = "Attached to"
+        else:
+            claim = add_claim(
+                session=session, text=text, language=language, quantity=found,
+                period_start=start, period_end=end, verdict=verdict, ref=ref,
+                source_ids=[source_id] if source_id else [], stances=stances,
+                create_parties=create_party,
+            )
+            verb = "Added"
         session.flush()
         session.refresh(claim)
-        claim_id, claim_status = claim.id, claim.status
-    typer.echo(f"Added claim #{claim_id} [{claim_status}]: {text.strip()}")
+        claim_id, claim_status, claim_text = claim.id, claim.status, claim.text
+    typer.echo(f"{verb} claim #{claim_id} [{claim_status}]: {claim_text}")
 
 
 @app.command("stance")

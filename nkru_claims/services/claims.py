@@ -10,6 +10,7 @@ from sqlalchemy import and_, exists, or_
 from sqlmodel import Session, col, select
 
 from nkru_claims.errors import InvalidInput, NotFound
+from nkru_claims.matching import match_columns
 from nkru_claims.models import (
     BEARINGS,
     STANCE_KINDS,
@@ -84,12 +85,38 @@ def add_claim(
         ref=optional_text(ref),
     )
     set_quantity(claim, quantity)
+    claim.match_form, claim.match_key = match_columns(claim.text)
     session.add(claim)
     session.flush()
     for source_id in source_ids:
         link_source(session, claim.id, source_id)
     for stance in stances:
         add_stance(session=session, claim_id=claim.id, stance=stance, create_party=create_parties)
+    return claim
+
+
+def attach_to_claim(
+    *,
+    session: Session,
+    claim_id: int,
+    text: str,
+    language: str | None = None,
+    stances: Sequence[StanceInput] = (),
+    source_ids: Sequence[int] = (),
+    create_parties: bool = False,
+) -> Claim:
+    """Add a new report of an existing claim: its wording, sources and stances."""
+    claim = get_claim(session, claim_id)
+    text = required_text(text, "claim text")
+    known = {claim.text, *session.exec(
+        select(ClaimWording.text).where(ClaimWording.claim_id == claim_id)).all()}
+    if text not in known:
+        add_wording(session=session, claim_id=claim_id, text=text, language=language,
+                    source_id=source_ids[0] if source_ids else None)
+    for source_id in source_ids:
+        link_source(session, claim_id, source_id)
+    for stance in stances:
+        add_stance(session=session, claim_id=claim_id, stance=stance, create_party=create_parties)
     return claim
 
 
@@ -153,6 +180,7 @@ def add_wording(
         claim_id=claim_id, text=required_text(text, "wording"),
         language=optional_text(language), source_id=source_id,
     )
+    row.match_form, row.match_key = match_columns(row.text)
     session.add(row)
     session.flush()
     link_source(session, claim_id, source_id)

@@ -1,0 +1,400 @@
+"""Is this the same claim? Scores from rapidfuzz, gated by the facts a claim states.
+
+Two texts are first reduced to a *matching form*: numbers in one written form
+(``normalise_numbers``), one Chinese script, half-width, no punctuation, case folded,
+unit synonyms to one word, and every party alias to the party's token. Their similarity
+is rapidfuzz's ``token_sort_ratio`` on that form, with each Han character a token, so
+reordered clauses score as the same words.
+
+A high score is never enough. The facts must agree, or the pair is not a duplicate
+whatever its score: the same numbers, the same dates, the same quantities per unit, the
+same parties, no party in opposite roles (who supplies whom), and the same polarity
+(one text does not negate or deny what the other states).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from rapidfuzz import fuzz
+
+from nkru_claims.normalise import normalise_numbers, normalise_text
+from nkru_claims.quantities import UNIT_WORDS, Quantity, find_quantities
+
+DEFAULT_THRESHOLD = 75.0
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN_CHAR = re.compile(f"([{_HAN}])")
+
+
+def matching_form(text: str) -> str:
+    """Numbers, script, width, punctuation and case folded; idempotent."""
+    return normalise_text(normalise_numbers(text))
+
+
+def _unit_pattern() -> re.Pattern[str]:
+    words = {normalise_text(w): unit for unit, ws in UNIT_WORDS.items() for w in ws}
+    words = {w: u for w, u in words.items() if len(w) > 1 or not w.isascii()}
+    words.pop("兵", None)  # too short alone: 兵 is part of 士兵, 炮兵, 兵力…
+    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![a-z])(?:{alternation})(?![a-z])"), words
+
+
+_UNIT_RE, _UNIT_OF = _unit_pattern()
+_CLASSIFIER_RE = re.compile(r"(?<=\d)\s*(?:个|名|枚|发)(?=\s|$|[^\w])|(?<=\d)\s*(?:发|枚)")
+
+
+def _canonical_units(text: str) -> str:
+    text = _UNIT_RE.sub(lambda m: f" {_UNIT_OF[m.group()]} ", text)
+    text = re.sub(r"(?<=\d)\s*(?:发|枚)(?!\s*(?:shells|missiles))", " shells ", text)
+    text = re.sub(r"(?<=\d)\s*(?:个|名)", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# ---- parties -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartyLexicon:
+    """Every known alias, in matching form, mapped to its party's id."""
+
+    aliases: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_aliases(cls, pairs: Iterable[tuple[str, int]]) -> PartyLexicon:
+        aliases: dict[str, int] = {}
+        for alias, party_id in pairs:
+            form = normalise_text(alias)
+            if form and not form.isdigit():
+                aliases.setdefault(form, party_id)
+        return cls(aliases)
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str] | None:
+        if not self.aliases:
+            return None
+        ordered = sorted(self.aliases, key=len, reverse=True)
+        alternation = "|".join(
+            rf"(?<![a-z0-9]){re.escape(a)}(?![a-z0-9])" if a[0].isascii() else re.escape(a)
+            for a in ordered
+        )
+        return re.compile(alternation)
+
+    def tag(self, text: str) -> str:
+        """Replace each alias with ``<pID>``, longest alias first."""
+        if self.pattern is None:
+            return text
+        return self.pattern.sub(lambda m: f" <p{self.aliases[m.group()]}> ", text)
+
+
+_PARTY_TOKEN = re.compile(r"<p(\d+)>")
+
+# ---- facts ---------------------------------------------------------------------------
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+         ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+         ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+         ("december", "dec")], start=1)
+    for name in names
+}  # fmt: skip
+_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DATE_RES = (
+    re.compile(r"(?P<y>\d{4})\s*年(?:\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*[日号])?)?"),
+    re.compile(r"(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*[日号])?"),
+    re.compile(rf"(?<![a-z])(?:(?P<d1>\d{{1,2}})\s+)?(?P<mn>{_MONTH_NAMES})(?![a-z])"
+               rf"(?:\s+(?P<d2>\d{{1,2}})(?!\d))?(?:\s+(?P<y>\d{{4}}))?"),
+    re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})(?![\d.])"),
+)
+_NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+
+_NEGATIONS_EN = re.compile(
+    r"(?<![a-z])(?:not(?!\s+only)|no|never|neither|nor|deny|denies|denied|denying|denial|"
+    r"false|fake|refute[sd]?|reject(?:s|ed)?|dismiss(?:es|ed)?)(?![a-z])|n't(?![a-z])"
+)
+_NEGATIONS_ZH = re.compile(
+    r"并非|并未|从未|没有|没|未(?!来|知|经)|否认|否定|驳斥|假新闻"
+    r"|不(?!仅|只|但|断|少|久|过|同|安|满|稳|利|足|得|论|再|止|管)|非(?!常|法|洲|凡)|无(?!人|论|疑|数)"
+)
+# Words with opposite meanings: a text using one side and the other text the other side
+# states the opposite claim, however similar the rest.
+_ANTONYMS = [
+    (("支持", "赞成", "support", "supports", "supported", "backs", "backed"),
+     ("反对", "oppose", "opposes", "opposed")),
+    (("赢家", "赢", "winner", "wins", "won"), ("输家", "输", "loser", "loses", "lost")),
+    (("证实", "承认", "确认", "confirm", "confirms", "confirmed", "admits", "admitted"),
+     ("否认", "deny", "denies", "denied")),
+    (("增加", "增长", "扩大", "increase", "increased", "expand", "expanded"),
+     ("减少", "下降", "缩小", "decrease", "decreased", "reduce", "reduced")),
+    (("成功", "succeeded", "successful", "successfully"), ("失败", "failed", "unsuccessful")),
+    (("加强", "深化", "strengthen", "strengthened", "deepen", "deepening"),
+     ("削弱", "weaken", "weakened")),
+]
+# What a claim is about: two texts about different things (weapons or soldiers) are
+# different claims even when every other word is the same.
+_TOPICS = {
+    "weapons": ("武器", "军火", "军备", "weapon", "weapons", "arms", "armaments"),
+    "munitions": ("shells", "弹药", "炮弹", "ammunition", "munitions", "rounds"),
+    "troops": ("soldiers", "士兵", "军人", "部队", "兵力", "troops", "人员", "personnel",
+               "工程师", "engineers"),
+    "labour": ("劳工", "工人", "labourers", "laborers", "workers"),
+    "technology": ("技术", "technology", "technologies"),
+    "missiles": ("missiles", "导弹", "飞弹"),
+    "satellites": ("卫星", "satellite", "satellites"),
+}
+
+_SUPPLY_EN = (r"(?:suppl(?:y|ies|ied|ying)|send(?:s|ing)?|sent|ship(?:s|ped|ping)?|"
+              r"transfer(?:s|red|ring)?|provid(?:e|es|ed|ing)|sell(?:s|ing)?|sold|"
+              r"giv(?:e|es|ing)|gave|deliver(?:s|ed|ing)?|export(?:s|ed|ing)?|"
+              r"visit(?:s|ed|ing)?|attack(?:s|ed|ing)?|invad(?:e|es|ed|ing)|"
+              r"help(?:s|ed|ing)?|aid(?:s|ed|ing)?|arm(?:s|ed|ing)?)")
+_RECEIVE_EN = (r"(?:receiv(?:e|es|ed|ing)|obtain(?:s|ed|ing)?|acquir(?:e|es|ed|ing)|"
+               r"b(?:uy|uys|ought|uying)|sought|seek(?:s|ing)?|import(?:s|ed|ing)?|got|gets)")
+_TOKEN = r"<p(\d+)>"
+_ROLE_PATTERNS: list[tuple[re.Pattern[str], tuple[str | None, str | None]]] = [
+    # (pattern with up to two party groups, (role of group 1, role of group 2))
+    (re.compile(rf"{_TOKEN}[^<]{{0,10}}?(?:向|给)\s*{_TOKEN}"), ("agent", "recipient")),
+    (re.compile(rf"{_TOKEN}[^<]{{0,8}}?(?:出访|访问|援助|支援|袭击|攻击|入侵)\s*{_TOKEN}"),
+     ("agent", "recipient")),
+    (re.compile(rf"{_TOKEN}[^<]{{0,10}}?(?:从|自)\s*{_TOKEN}[^<]{{0,12}}?"
+                r"(?:获得|得到|收到|购买|进口|寻求|获取|取得)"), ("recipient", "agent")),
+    (re.compile(rf"{_TOKEN}[^<]{{0,6}}?(?:运往|运到|送往|送到|转移到|运抵|输往)\s*{_TOKEN}"),
+     ("agent", "recipient")),
+    (re.compile(rf"(?:从|由)\s*{_TOKEN}"), ("agent", None)),
+    (re.compile(rf"(?:到|往|运往|运抵)\s*{_TOKEN}"), ("recipient", None)),
+    (re.compile(rf"{_TOKEN}\s+(?:\S+\s+){{0,4}}?{_SUPPLY_EN}\s+{_TOKEN}"), ("agent", "recipient")),
+    (re.compile(rf"{_TOKEN}\s+(?:\S+\s+){{0,4}}?{_SUPPLY_EN}(?![a-z])"), ("agent", None)),
+    (re.compile(rf"{_TOKEN}\s+(?:\S+\s+){{0,4}}?{_RECEIVE_EN}(?![a-z])"), ("recipient", None)),
+    (re.compile(rf"(?<![a-z])(?:from|by)\s+{_TOKEN}"), ("agent", None)),
+    (re.compile(rf"(?<![a-z])(?:to|into)\s+{_TOKEN}"), ("recipient", None)),
+]
+_DEMONYMS = {
+    "north korean": "north korea", "north koreans": "north korea",
+    "south korean": "south korea", "south koreans": "south korea",
+    "ukrainian": "ukraine", "ukrainians": "ukraine", "russian": "russia", "russians": "russia",
+    "chinese": "china", "japanese": "japan", "american": "united states",
+    "americans": "united states", "british": "united kingdom",
+}
+_DEMONYM_RE = re.compile(
+    r"(?<![a-z])(?:" + "|".join(sorted(_DEMONYMS, key=len, reverse=True)) + r")(?![a-z])"
+)
+
+
+@dataclass(frozen=True)
+class ClaimFeatures:
+    """What matching needs to know about one text."""
+
+    text: str
+    form: str
+    scored: str
+    numbers: tuple[str, ...]
+    dates: tuple[str, ...]
+    parties: tuple[int, ...]
+    roles: tuple[tuple[int, str], ...]
+    order: frozenset[tuple[int, int]]
+    negations: int
+    polarity: tuple[tuple[int, int], ...]
+    topics: frozenset[str]
+
+    @cached_property
+    def quantities(self) -> tuple[Quantity, ...]:
+        """Parsed only for pairs that get this far: the parser is the slow part."""
+        return tuple(find_quantities(self.text))
+
+    def role_map(self) -> dict[int, frozenset[str]]:
+        roles: dict[int, set[str]] = {}
+        for party, role in self.roles:
+            roles.setdefault(party, set()).add(role)
+        return {party: frozenset(r) for party, r in roles.items()}
+
+
+def _dates_and_rest(form: str) -> tuple[list[str], str]:
+    """Date mentions as Y-M-D strings ('?' where unknown), and the text without them."""
+    found: list[str] = []
+    rest = form
+    for pattern in _DATE_RES:
+        def take(m: re.Match[str]) -> str:
+            groups = m.groupdict()
+            year = groups.get("y") or "?"
+            month = groups.get("m") or (str(_MONTHS[groups["mn"]]) if groups.get("mn") else "?")
+            day = groups.get("d") or groups.get("d1") or groups.get("d2") or "?"
+            if groups.get("mn") == "may" and year == "?" and day == "?":
+                return m.group()  # "may" the verb
+            found.append(f"{year}-{month.lstrip('0') or '0'}-{day.lstrip('0') or '0'}")
+            return " "
+        rest = pattern.sub(take, rest)
+    return sorted(found), rest
+
+
+def _roles(tagged: str) -> tuple[tuple[int, str], ...]:
+    """Who acts and who receives, from explicit patterns only (向, from/to, supply verbs)."""
+    found: set[tuple[int, str]] = set()
+    for pattern, roles in _ROLE_PATTERNS:
+        for m in pattern.finditer(tagged):
+            for group, role in enumerate(roles, start=1):
+                if role is not None:
+                    found.add((int(m.group(group)), role))
+    return tuple(sorted(found))
+
+
+_NEAR = 12  # characters between two party mentions for their order to be a fact
+
+
+def _local_order(tagged: str) -> frozenset[tuple[int, int]]:
+    """Pairs of different parties mentioned close together, in the order they appear.
+
+    "朝鲜向俄罗斯" gives (NK, RU); moving a whole clause keeps each clause's pairs, but
+    swapping who does what to whom reverses one.
+    """
+    tokens = list(_PARTY_TOKEN.finditer(tagged))
+    pairs = set()
+    for left, right in zip(tokens, tokens[1:], strict=False):
+        gap = re.sub(r"\s", "", tagged[left.end() : right.start()])
+        if left.group(1) != right.group(1) and len(gap) <= _NEAR:
+            pairs.add((int(left.group(1)), int(right.group(1))))
+    return frozenset(pairs)
+
+
+def _party_mentions(tagged: str) -> tuple[int, ...]:
+    """Every mention, with a name repeated straight after itself (北韓(朝鮮)) counted once."""
+    collapsed = re.sub(r"(<p\d+>)(\s*\1)+", r"\1", tagged)
+    return tuple(sorted(int(p) for p in _PARTY_TOKEN.findall(collapsed)))
+
+
+def _words(form: str) -> set[str]:
+    """Latin words and, for Chinese, every substring up to four characters long."""
+    words = set(re.findall(r"[a-z]+", form))
+    for run in re.findall(f"[{_HAN}]+", form):
+        words.update(run[i : i + n] for n in range(1, 5) for i in range(len(run) - n + 1))
+    return words
+
+
+def _polarity(words: set[str]) -> tuple[tuple[int, int], ...]:
+    """For each antonym pair, which side the text uses: (index, +1 or -1)."""
+    sides = []
+    for index, (positive, negative) in enumerate(_ANTONYMS):
+        pos, neg = bool(words & set(positive)), bool(words & set(negative))
+        if pos != neg:
+            sides.append((index, 1 if pos else -1))
+    return tuple(sides)
+
+
+def match_columns(text: str) -> tuple[str, str]:
+    """What a claim stores for matching: its canonical form and its blocking key.
+
+    Claims whose keys differ state different numbers, which the facts gate never lets
+    through, so comparing only claims with equal keys loses no duplicate.
+    """
+    form = _canonical_units(matching_form(text))
+    _, without_dates = _dates_and_rest(form)
+    return form, ",".join(sorted(_NUMBER_RE.findall(without_dates)))
+
+
+def features(
+    text: str, lexicon: PartyLexicon | None = None, *, form: str | None = None
+) -> ClaimFeatures:
+    """``form`` is the stored ``match_form`` when there is one (it saves the folding)."""
+    if form is None:
+        form = _canonical_units(matching_form(text))
+    dates, without_dates = _dates_and_rest(form)
+    with_names = _DEMONYM_RE.sub(lambda m: _DEMONYMS[m.group()], form)
+    tagged = (lexicon or PartyLexicon()).tag(with_names)
+    words = _words(form)
+    return ClaimFeatures(
+        text=text, form=form,
+        scored=re.sub(r"\s+", " ", _HAN_CHAR.sub(r" \1 ", tagged)).strip(),
+        numbers=tuple(sorted(_NUMBER_RE.findall(without_dates))),
+        dates=tuple(dates),
+        parties=_party_mentions(tagged),
+        roles=_roles(tagged),
+        order=_local_order(tagged),
+        negations=len(_NEGATIONS_EN.findall(tagged)) + len(_NEGATIONS_ZH.findall(tagged)),
+        polarity=_polarity(words),
+        topics=frozenset(t for t, ws in _TOPICS.items() if words & set(ws)),
+    )
+
+
+# ---- verdicts ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verdict:
+    duplicate: bool
+    score: float
+    reasons: tuple[str, ...]
+    a: ClaimFeatures
+    b: ClaimFeatures
+
+    def as_dict(self) -> dict[str, object]:
+        def side(f: ClaimFeatures) -> dict[str, object]:
+            return {
+                "text": f.text, "normalised": f.form, "numbers": list(f.numbers),
+                "dates": list(f.dates), "parties": list(f.parties),
+                "quantities": [q.describe() for q in f.quantities],
+            }
+
+        return {"duplicate": self.duplicate, "score": round(self.score, 1),
+                "reasons": list(self.reasons), "a": side(self.a), "b": side(self.b)}
+
+
+def score(a: ClaimFeatures, b: ClaimFeatures) -> float:
+    return float(fuzz.token_sort_ratio(a.scored, b.scored))
+
+
+def fact_conflicts(a: ClaimFeatures, b: ClaimFeatures) -> list[str]:
+    """Why these two texts cannot state the same claim; empty when nothing disagrees."""
+    reasons: list[str] = []
+    if a.numbers != b.numbers:
+        reasons.append(f"numbers differ: {list(a.numbers)} vs {list(b.numbers)}")
+    if a.dates and b.dates and a.dates != b.dates:
+        reasons.append(f"dates differ: {list(a.dates)} vs {list(b.dates)}")
+    reasons += quantity_conflicts(a.quantities, b.quantities)
+    if a.parties != b.parties and a.parties and b.parties:
+        reasons.append(f"parties differ: {list(a.parties)} vs {list(b.parties)}")
+    roles_a, roles_b = a.role_map(), b.role_map()
+    reversed_order = {(q, p) for p, q in a.order - b.order} & (b.order - a.order)
+    if any(roles_a[p] != roles_b[p] for p in roles_a.keys() & roles_b.keys()) or reversed_order:
+        reasons.append("direction reversed: who does what to whom is swapped")
+    if a.negations % 2 != b.negations % 2:
+        reasons.append("one negates or denies what the other states")
+    opposite = dict(a.polarity).items() ^ dict(b.polarity).items()
+    if {index for index, _ in opposite} & dict(a.polarity).keys() & dict(b.polarity).keys():
+        reasons.append("opposite words (support/oppose, confirm/deny…)")
+    if a.topics and b.topics and a.topics != b.topics:
+        reasons.append(f"about different things: {sorted(a.topics)} vs {sorted(b.topics)}")
+    return reasons
+
+
+def quantity_conflicts(a: Iterable[Quantity], b: Iterable[Quantity]) -> list[str]:
+    by_unit_a = {q.unit: q for q in a if q.unit}
+    by_unit_b = {q.unit: q for q in b if q.unit}
+    return [
+        f"quantities differ: {by_unit_a[u].describe()} vs {by_unit_b[u].describe()}"
+        for u in sorted(set(by_unit_a) & set(by_unit_b))
+        if not by_unit_a[u].agrees_with(by_unit_b[u])
+    ]
+
+
+def compare_features(
+    a: ClaimFeatures, b: ClaimFeatures, threshold: float = DEFAULT_THRESHOLD
+) -> Verdict:
+    similarity = score(a, b)
+    reasons = fact_conflicts(a, b)
+    if not reasons and similarity < threshold:
+        reasons.append(f"text similarity {similarity:.1f} is below the threshold {threshold:g}")
+    if not reasons:
+        reasons.append(f"same facts and text similarity {similarity:.1f} ≥ {threshold:g}")
+        return Verdict(True, similarity, tuple(reasons), a, b)
+    return Verdict(False, similarity, tuple(reasons), a, b)
+
+
+def compare_texts(
+    a: str, b: str, *, lexicon: PartyLexicon | None = None, threshold: float = DEFAULT_THRESHOLD
+) -> Verdict:
+    """The verdict for two texts; symmetric in ``a`` and ``b``."""
+    return compare_features(features(a, lexicon), features(b, lexicon), threshold)
