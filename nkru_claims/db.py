@@ -11,6 +11,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -167,15 +170,60 @@ def open_database(url: str, *, migrate: bool = True) -> Engine:
     return engine
 
 
+PAUSE_ENV_VAR = "NKRU_CLAIMS_PAUSE_BEFORE_COMMIT"
+
+
+def _pause_before_commit() -> None:
+    """Fault injection for the crash-safety tests: wait, with every write flushed but
+    not committed, so a test can kill the process at the worst moment."""
+    seconds = os.environ.get(PAUSE_ENV_VAR)
+    if seconds:
+        print("nkru-claims: paused before commit", file=sys.stderr, flush=True)
+        time.sleep(float(seconds))
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """One transaction: commit when the block ends, roll back everything on any error."""
     session = Session(engine, expire_on_commit=False)
     try:
         yield session
+        session.flush()
+        _pause_before_commit()
         session.commit()
     except BaseException:
         session.rollback()
         raise
     finally:
         session.close()
+
+
+def backup_sqlite(engine: Engine, target: Path) -> int:
+    """Copy a live SQLite database with the online backup API; returns the pages copied."""
+    import sqlite3
+
+    if engine.dialect.name != "sqlite":
+        raise InvalidInput("backup copies SQLite databases; for PostgreSQL use pg_dump "
+                           "(or 'nkru-claims export FILE')")
+    if target.exists():
+        raise InvalidInput(f"{target} already exists; choose a new file")
+    partial = target.with_name(target.name + ".partial")
+    copied = 0
+
+    def progress(status: int, remaining: int, total: int) -> None:
+        nonlocal copied
+        copied = total
+
+    try:
+        with engine.connect() as connection:
+            source = connection.connection.driver_connection
+            destination = sqlite3.connect(partial)
+            try:
+                source.backup(destination, pages=256, progress=progress)
+            finally:
+                destination.close()
+        partial.replace(target)
+    except (OSError, sqlite3.Error) as exc:
+        partial.unlink(missing_ok=True)
+        raise DatabaseUnavailable(f"backup to {target} failed: {exc}") from None
+    return copied

@@ -13,10 +13,12 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+from nkru_claims import audit
 from nkru_claims.errors import ImportFormatError, NkruError
 from nkru_claims.models import (
     Claim,
@@ -99,14 +101,23 @@ def _object(value: Any) -> dict[str, Any]:
     return value
 
 
-def import_document(session: Session, document: dict[str, Any]) -> ImportSummary:
+def import_document(
+    session: Session, document: dict[str, Any], *, origin: str | None = None
+) -> ImportSummary:
+    """Everything in the document, or (on any error) nothing; one audit entry for it all."""
     summary = ImportSummary()
-    _import_parties(session, _list(document, "parties"), summary)
-    sources = _import_sources(session, _list(document, "sources"), summary)
-    for index, raw in enumerate(_list(document, "claims")):
-        path = f"claims[{index}]"
-        with _at(path):
-            _import_claim(session, _object(raw), sources, summary, path)
+    with audit.quiet(session):
+        _import_parties(session, _list(document, "parties"), summary)
+        sources = _import_sources(session, _list(document, "sources"), summary)
+        for index, raw in enumerate(_list(document, "claims")):
+            path = f"claims[{index}]"
+            with _at(path):
+                _import_claim(session, _object(raw), sources, summary, path)
+    audit.record(session, action="import", entity="file", details={
+        "file": origin, "claims": summary.claims_added, "stances": summary.stances_added,
+        "evidence": summary.evidence_added, "parties": summary.parties_added,
+        "sources": summary.sources_added, "skipped": len(summary.claims_skipped),
+    })
     return summary
 
 
@@ -258,6 +269,14 @@ def _import_claim(
                 source_id=_source_id(sources, item.get("source")),
             )
             summary.evidence_added += 1
+    if data.get("deleted_at"):
+        with _at("deleted_at"):
+            try:
+                claim.deleted_at = datetime.fromisoformat(data["deleted_at"])
+            except (TypeError, ValueError):
+                raise ImportFormatError(f"not a timestamp: {data['deleted_at']!r}") from None
+        claim.deleted_by = data.get("deleted_by")
+        session.add(claim)
 
 
 def _iso(value: Any) -> Any:
@@ -316,6 +335,8 @@ def export_document(session: Session) -> dict[str, Any]:
             },
             "period_start": _iso(claim.period_start), "period_end": _iso(claim.period_end),
             "verdict": claim.verdict, "verdict_note": claim.verdict_note,
+            **({"deleted_at": claim.deleted_at.isoformat(), "deleted_by": claim.deleted_by}
+               if claim.deleted_at else {}),
             "sources": [source_ref[link.source_id] for link in links.get(claim.id, [])],
             "wordings": [
                 {"text": w.text, "language": w.language, "source": source_ref.get(w.source_id)}

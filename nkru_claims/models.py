@@ -142,6 +142,10 @@ class Claim(SQLModel, table=True):
     match_key: str | None = Field(default=None, sa_column=Column(String(200), index=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    deleted_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True, index=True)
+    )
+    deleted_by: str | None = Field(default=None, max_length=200)
 
 
 class ClaimWording(SQLModel, table=True):
@@ -252,3 +256,24 @@ class MatchRejection(SQLModel, table=True):
     actor: str = Field(max_length=200)
     note: str | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+
+
+class AuditEntry(SQLModel, table=True):
+    """One write to the ledger: when, by whom, what, and the values that changed.
+
+    ``details`` is JSON. Entries are only ever added, never changed.
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_actor_at", "actor", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_column=Column(
+        DateTime(timezone=True), nullable=False, index=True))
+    actor: str = Field(max_length=200)
+    command: str | None = Field(default=None, max_length=40)
+    action: str = Field(max_length=40)
+    entity: str = Field(max_length=40)
+    entity_id: int | None = None
+    claim_id: int | None = Field(default=None, sa_column=Column(Integer, index=True))
+    details: str | None = Field(default=None, sa_column=Column(Text))

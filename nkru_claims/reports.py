@@ -154,7 +154,8 @@ def claim_detail(session: Session, claim_id: int) -> dict[str, Any]:
 def who_asserts_who_denies(session: Session, *, statuses: Sequence[str] = ("contested",)) -> dict:
     """For each claim with these statuses, the two sides; for each party, its record."""
     claims = session.exec(
-        select(Claim).where(col(Claim.status).in_(list(statuses))).order_by(Claim.id)
+        select(Claim).where(col(Claim.status).in_(list(statuses)), col(Claim.deleted_at).is_(None))
+        .order_by(Claim.id)
     ).all()
     stance_rows = _stance_rows(session, [c.id for c in claims])
     sources = _sources_by_id(session, (s.source_id for s, _ in stance_rows))
@@ -182,6 +183,7 @@ def party_records(session: Session) -> list[dict[str, Any]]:
         select(Party.name, Party.kind, Stance.kind, Claim.id, Claim.text, Claim.status)
         .join(Stance, col(Stance.party_id) == Party.id)
         .join(Claim, col(Claim.id) == Stance.claim_id)
+        .where(col(Claim.deleted_at).is_(None))
         .order_by(Party.name, Claim.id)
     ).all()
     records: dict[str, dict[str, Any]] = {}

@@ -85,6 +85,11 @@ def refresh_statuses(session: Session, claim_ids: Iterable[int]) -> None:
     ids = sorted({i for i in claim_ids if i is not None})
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
+        # Lock the claims first (PostgreSQL; SQLite's writer already holds the database), so
+        # two transactions adding stances to one claim cannot each miss the other's stance.
+        session.execute(
+            select(Claim.id).where(Claim.id.in_(chunk)).order_by(Claim.id).with_for_update()
+        )
         facts: dict[int, list[StanceFact]] = {claim_id: [] for claim_id in chunk}
         rows = session.execute(
             select(Stance.claim_id, Stance.party_id, Stance.kind, Stance.stated_on, Stance.id)

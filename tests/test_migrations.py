@@ -65,8 +65,10 @@ def test_upgrade_downgrade_upgrade_with_data(blank_db_url: str) -> None:
     revisions = revisions_oldest_first()
     for newer, older in zip(reversed(revisions[1:]), reversed(revisions[:-1]), strict=True):
         downgrade(engine, older)
+        kept = set(row_counts(engine))
         upgrade(engine, newer)
-        assert row_counts(engine) == loaded
+        assert {t: n for t, n in row_counts(engine).items() if t in kept} == {
+            t: n for t, n in loaded.items() if t in kept}
         downgrade(engine, older)
         upgrade(engine, "head")
 

@@ -97,12 +97,23 @@ def user_errors() -> Iterator[None]:
 @contextmanager
 def transaction(ctx: typer.Context) -> Iterator[Any]:
     """One session, one transaction: committed when the block ends, else rolled back."""
+    from nkru_claims.audit import begin_audit
     from nkru_claims.db import session_scope
 
     with user_errors():
         state: State = ctx.obj
         with session_scope(state.get_engine()) as session:
+            begin_audit(session, actor=state.actor, command=command_name(ctx))
             yield session
+
+
+def command_name(ctx: typer.Context) -> str:
+    """'party add', 'import'…: the command as the user typed it, without the program."""
+    names = []
+    while ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return " ".join(reversed(names))
 
 
 def interactive() -> bool:
@@ -117,7 +128,15 @@ def echo_json(data: Any) -> None:
 
 
 def _register_commands() -> None:
-    from nkru_claims.cli import claims, dedupe, exchange, parties, reports, sources  # noqa: F401
+    from nkru_claims.cli import (  # noqa: F401
+        claims,
+        dedupe,
+        exchange,
+        history,
+        parties,
+        reports,
+        sources,
+    )
 
 
 _register_commands()

@@ -29,7 +29,7 @@ def import_file(ctx: typer.Context, path: str) -> None:
 
     text = _read(path)
     with transaction(ctx) as session:
-        summary = import_document(session, load_document(text))
+        summary = import_document(session, load_document(text), origin=path)
     skipped = (f", {len(summary.claims_skipped)} already present"
                if summary.claims_skipped else "")
     typer.echo(

@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import and_, exists, or_
 from sqlmodel import Session, col, select
 
+from nkru_claims import audit
 from nkru_claims.errors import InvalidInput, NotFound
 from nkru_claims.matching import match_columns
 from nkru_claims.models import (
@@ -88,10 +89,84 @@ def add_claim(
     claim.match_form, claim.match_key = match_columns(claim.text)
     session.add(claim)
     session.flush()
+    audit.record(session, action="add", entity="claim", entity_id=claim.id, claim_id=claim.id,
+                 details=claim_fields(claim))
     for source_id in source_ids:
         link_source(session, claim.id, source_id)
     for stance in stances:
         add_stance(session=session, claim_id=claim.id, stance=stance, create_party=create_parties)
+    return claim
+
+
+EDITABLE = ("text", "language", "quantity_text", "quantity_low", "quantity_high",
+            "quantity_unit", "quantity_approximate", "period_start", "period_end", "ref")
+
+
+def claim_fields(claim: Claim) -> dict[str, object]:
+    return {name: getattr(claim, name) for name in EDITABLE if getattr(claim, name) is not None}
+
+
+def edit_claim(
+    *,
+    session: Session,
+    claim_id: int,
+    text: str | None = None,
+    language: str | None = None,
+    quantity: Quantity | None = None,
+    clear_quantity: bool = False,
+    period_start: date | None = None,
+    period_end: date | None = None,
+    ref: str | None = None,
+) -> dict[str, list[object]]:
+    """Change a claim's own fields; returns {field: [old, new]} of what changed."""
+    claim = get_claim(session, claim_id)
+    before = {name: getattr(claim, name) for name in EDITABLE}
+    if text is not None:
+        claim.text = required_text(text, "claim text")
+        claim.match_form, claim.match_key = match_columns(claim.text)
+    if language is not None:
+        claim.language = optional_text(language)
+    if quantity is not None or clear_quantity:
+        set_quantity(claim, quantity)
+    if period_start is not None:
+        claim.period_start = period_start
+    if period_end is not None:
+        claim.period_end = period_end
+    check_period(claim.period_start, claim.period_end)
+    if ref is not None:
+        claim.ref = optional_text(ref)
+    changed = audit.changes(before, {name: getattr(claim, name) for name in EDITABLE})
+    if changed:
+        claim.updated_at = utcnow()
+        session.add(claim)
+        session.flush()
+        audit.record(session, action="edit", entity="claim", entity_id=claim_id,
+                     claim_id=claim_id, details=changed)
+    return changed
+
+
+def delete_claim(*, session: Session, claim_id: int, actor: str) -> Claim:
+    """A soft delete: the claim disappears from lists and reports until restored."""
+    claim = get_claim(session, claim_id)
+    claim.deleted_at, claim.deleted_by = utcnow(), actor
+    session.add(claim)
+    session.flush()
+    audit.record(session, action="delete", entity="claim", entity_id=claim_id,
+                 claim_id=claim_id, details={"text": claim.text})
+    return claim
+
+
+def restore_claim(*, session: Session, claim_id: int) -> Claim:
+    claim = session.get(Claim, claim_id)
+    if claim is None:
+        raise NotFound(f"no claim with id {claim_id}")
+    if claim.deleted_at is None:
+        raise InvalidInput(f"claim #{claim_id} is not deleted")
+    claim.deleted_at = claim.deleted_by = None
+    session.add(claim)
+    session.flush()
+    audit.record(session, action="restore", entity="claim", entity_id=claim_id,
+                 claim_id=claim_id, details={"text": claim.text})
     return claim
 
 
@@ -149,6 +224,9 @@ def get_claim(session: Session, claim_id: int) -> Claim:
     claim = session.get(Claim, claim_id)
     if claim is None:
         raise NotFound(f"no claim with id {claim_id}")
+    if claim.deleted_at is not None:
+        raise NotFound(f"claim #{claim_id} was deleted (bring it back with "
+                       f"'nkru-claims restore {claim_id}')")
     return claim
 
 
@@ -169,6 +247,9 @@ def add_stance(
     session.add(row)
     session.flush()
     link_source(session, claim_id, stance.source_id)
+    audit.record(session, action="add", entity="stance", entity_id=row.id, claim_id=claim_id,
+                 details={"party": party.name, "kind": row.kind, "source_id": row.source_id,
+                          "quote": row.quote, "stated_on": row.stated_on})
     return row
 
 
@@ -184,6 +265,8 @@ def add_wording(
     session.add(row)
     session.flush()
     link_source(session, claim_id, source_id)
+    audit.record(session, action="add", entity="wording", entity_id=row.id, claim_id=claim_id,
+                 details={"text": row.text, "language": row.language, "source_id": source_id})
     return row
 
 
@@ -205,6 +288,9 @@ def add_evidence(
     session.add(row)
     session.flush()
     link_source(session, claim_id, source_id)
+    audit.record(session, action="add", entity="evidence", entity_id=row.id, claim_id=claim_id,
+                 details={"description": row.description, "bearing": row.bearing,
+                          "source_id": source_id})
     return row
 
 
@@ -212,11 +298,15 @@ def set_verdict(
     *, session: Session, claim_id: int, verdict: str | None, note: str | None
 ) -> Claim:
     claim = get_claim(session, claim_id)
+    before = {"verdict": claim.verdict, "verdict_note": claim.verdict_note}
     claim.verdict = choice(verdict, VERDICTS, "verdict") if optional_text(verdict) else None
     claim.verdict_note = optional_text(note)
     claim.updated_at = utcnow()
     session.add(claim)
     session.flush()
+    audit.record(session, action="verdict", entity="claim", entity_id=claim_id,
+                 claim_id=claim_id, details=audit.changes(
+                     before, {"verdict": claim.verdict, "verdict_note": claim.verdict_note}))
     return claim
 
 
@@ -237,7 +327,7 @@ def _party_stance(party_id: int, kinds: frozenset[str] | None):  # noqa: ANN202
 
 def query_claims(session: Session, filters: ClaimFilter) -> list[Claim]:
     """Claims matching every given filter, oldest first."""
-    query = select(Claim)
+    query = select(Claim).where(col(Claim.deleted_at).is_(None))
     if filters.statuses:
         statuses = [choice(s, STATUSES, "status") for s in filters.statuses]
         query = query.where(col(Claim.status).in_(statuses))
@@ -249,12 +339,14 @@ def query_claims(session: Session, filters: ClaimFilter) -> list[Claim]:
     if filters.denied_by:
         query = query.where(_party_stance(resolve_party(session, filters.denied_by).id, DENYING))
     if optional_text(filters.search):
-        patterns = [f"%{v}%" for v in _search_variants(filters.search.strip())]
+        # autoescape: % _ and backslashes in the search text are matched literally.
+        variants = _search_variants(filters.search.strip())
         in_wordings = exists().where(
             ClaimWording.claim_id == Claim.id,
-            or_(*[col(ClaimWording.text).ilike(p) for p in patterns]),
+            or_(*[col(ClaimWording.text).icontains(v, autoescape=True) for v in variants]),
         )
-        query = query.where(or_(*[col(Claim.text).ilike(p) for p in patterns], in_wordings))
+        query = query.where(or_(*[col(Claim.text).icontains(v, autoescape=True)
+                                  for v in variants], in_wordings))
     if filters.about_from or filters.about_to:
         check_period(filters.about_from, filters.about_to)
         query = query.where(or_(Claim.period_start.is_not(None), Claim.period_end.is_not(None)))

@@ -14,8 +14,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from nkru_claims import audit
 from nkru_claims.errors import Conflict, InvalidInput
 from nkru_claims.matching import (
     DEFAULT_THRESHOLD,
@@ -123,7 +124,8 @@ def _variants(session: Session, claims: Sequence[Claim]) -> list[_Variant]:
             session.add(claim)
     variants = [_Variant(c.id, c.text, c.match_form, c.match_key) for c in claims]
     wordings = session.exec(select(ClaimWording).order_by(ClaimWording.id)).all()
-    for wording in wordings:
+    live = {c.id for c in claims}
+    for wording in (w for w in wordings if w.claim_id in live):
         if wording.match_form is None or wording.match_key is None:
             wording.match_form, wording.match_key = match_columns(wording.text)
             session.add(wording)
@@ -177,7 +179,8 @@ def find_duplicate_groups(
 ) -> list[DuplicateGroup]:
     """Groups of claims that state the same thing, in any of their wordings."""
     check_threshold(threshold)
-    claims = list(session.exec(select(Claim).order_by(Claim.id)).all())
+    claims = list(session.exec(
+        select(Claim).where(col(Claim.deleted_at).is_(None)).order_by(Claim.id)).all())
     by_id = {c.id: c for c in claims}
     blocks: dict[str, list[_Variant]] = defaultdict(list)
     for variant in _variants(session, claims):
@@ -239,12 +242,14 @@ def likely_duplicates(
     candidates = [
         _Variant(*row) for row in session.exec(
             select(Claim.id, Claim.text, Claim.match_form, Claim.match_key)
-            .where(Claim.match_key == key)
+            .where(Claim.match_key == key, col(Claim.deleted_at).is_(None))
         ).all()
     ] + [
         _Variant(*row) for row in session.exec(
             select(ClaimWording.claim_id, ClaimWording.text, ClaimWording.match_form,
-                   ClaimWording.match_key).where(ClaimWording.match_key == key)
+                   ClaimWording.match_key)
+            .join(Claim, col(Claim.id) == ClaimWording.claim_id)
+            .where(ClaimWording.match_key == key, col(Claim.deleted_at).is_(None))
         ).all()
     ]
     if not candidates:
@@ -282,6 +287,8 @@ def reject_pair(
     row = MatchRejection(claim_low_id=low, claim_high_id=high, actor=actor, note=note)
     session.add(row)
     session.flush()
+    audit.record(session, action="reject-match", entity="claim", entity_id=high, claim_id=low,
+                 details={"claims": [low, high], "note": note})
     return row
 
 

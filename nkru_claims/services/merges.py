@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Date, DateTime, Table, delete, insert, update
 from sqlmodel import Session, col, select
 
+from nkru_claims import audit
 from nkru_claims.errors import Conflict, InvalidInput, NotFound
 from nkru_claims.models import (
     Claim,
@@ -71,6 +72,7 @@ def merge_claims(
     others = sorted(set(other_ids) - {kept_id})
     if not others:
         raise InvalidInput("name at least one claim to merge into the kept one")
+    lock_claims(session, [kept_id, *others])
     kept = get_claim(session, kept_id)
     merged = [get_claim(session, claim_id) for claim_id in others]
     links = session.exec(
@@ -118,7 +120,15 @@ def merge_claims(
     )
     session.add(record)
     session.flush()
+    audit.record(session, action="merge", entity="merge", entity_id=record.id, claim_id=kept_id,
+                 details={"kept": kept_id, "merged": others, "score": score})
     return record
+
+
+def lock_claims(session: Session, claim_ids: list[int]) -> None:
+    """Row locks in id order, so overlapping merges wait for each other, never deadlock."""
+    session.execute(select(Claim.id).where(col(Claim.id).in_(sorted(set(claim_ids))))
+                    .order_by(Claim.id).with_for_update())
 
 
 def get_merge(session: Session, merge_id: int) -> MergeRecord:
@@ -130,6 +140,8 @@ def get_merge(session: Session, merge_id: int) -> MergeRecord:
 
 def unmerge(session: Session, *, merge_id: int, actor: str) -> MergeRecord:
     record = get_merge(session, merge_id)
+    lock_claims(session, [record.kept_claim_id, *json.loads(record.merged_claim_ids)])
+    session.refresh(record)
     if record.undone_at is not None:
         raise Conflict(f"merge #{merge_id} was already undone on {record.undone_at:%Y-%m-%d}")
     if session.get(Claim, record.kept_claim_id) is None:
@@ -168,6 +180,10 @@ def unmerge(session: Session, *, merge_id: int, actor: str) -> MergeRecord:
     record.undone_by = actor
     session.add(record)
     session.flush()
+    audit.record(session, action="unmerge", entity="merge", entity_id=merge_id,
+                 claim_id=record.kept_claim_id,
+                 details={"kept": record.kept_claim_id,
+                          "restored": json.loads(record.merged_claim_ids)})
     return record
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 from sqlmodel import Session, col, func, select
 
+from nkru_claims import audit
 from nkru_claims.errors import Conflict, InvalidInput, NotFound, UnknownParty
 from nkru_claims.models import PARTY_KINDS, Party, PartyAlias, Stance
 from nkru_claims.normalise import alias_key
@@ -100,7 +101,11 @@ def add_party(
     )
     session.add(party)
     session.flush()
-    add_alias(session=session, party=party, alias=name, language=None)
+    audit.record(session, action="add", entity="party", entity_id=party.id,
+                 details={"name": name, "kind": party.kind, "country": party.country,
+                          "parent_id": party.parent_id, "wikidata_id": party.wikidata_id})
+    with audit.quiet(session):
+        add_alias(session=session, party=party, alias=name, language=None)
     for alias, language in aliases:
         if alias.strip() != name:
             add_alias(session=session, party=party, alias=alias, language=language)
@@ -122,6 +127,8 @@ def add_alias(*, session: Session, party: Party, alias: str, language: str | Non
     )
     session.add(row)
     session.flush()
+    audit.record(session, action="add", entity="alias", entity_id=row.id,
+                 details={"party": party.name, "alias": alias, "language": row.language})
     return row
 
 

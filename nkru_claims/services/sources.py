@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlmodel import Session, col, func, select
 
+from nkru_claims import audit
 from nkru_claims.errors import Conflict, NotFound
 from nkru_claims.models import ClaimSource, Source
 from nkru_claims.values import normalise_url, optional_text
@@ -43,6 +44,8 @@ def add_source(
     )
     session.add(source)
     session.flush()
+    audit.record(session, action="add", entity="source", entity_id=source.id,
+                 details={"url": source.url, "outlet": source.outlet, "title": source.title})
     return source
 
 
