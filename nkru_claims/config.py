@@ -12,6 +12,9 @@ import sys
 from pathlib import Path
 
 ENV_VAR = "NKRU_CLAIMS_DB"
+# The lowest text similarity (0-100) at which two claims can be duplicates; the facts
+# must agree as well. Chosen on tests/data/match_pairs.jsonl (see the README).
+DEFAULT_THRESHOLD = 75.0
 ACTOR_ENV_VAR = "NKRU_CLAIMS_USER"
 
 

@@ -21,18 +21,26 @@ from functools import cached_property
 
 from rapidfuzz import fuzz
 
+from nkru_claims.config import DEFAULT_THRESHOLD
 from nkru_claims.normalise import normalise_numbers, normalise_text
 from nkru_claims.quantities import UNIT_WORDS, Quantity, find_quantities
-
-DEFAULT_THRESHOLD = 75.0
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAN_CHAR = re.compile(f"([{_HAN}])")
 
 
 def matching_form(text: str) -> str:
-    """Numbers, script, width, punctuation and case folded; idempotent."""
-    return normalise_text(normalise_numbers(text))
+    """Numbers, script, width, punctuation and case folded; idempotent.
+
+    Folding can reveal a number ("¼K" → "1 4k"), so the two steps repeat until stable.
+    """
+    form = normalise_text(normalise_numbers(text))
+    for _ in range(10):
+        again = normalise_text(normalise_numbers(form))
+        if again == form:
+            break
+        form = again
+    return form
 
 
 def _unit_pattern() -> re.Pattern[str]:

@@ -107,3 +107,9 @@ def test_dedupe_migration_fills_match_keys_of_existing_claims(blank_db_url: str)
     engine.dispose()
     assert key == "6700"
     assert "朝鲜" not in form and "北韩" in form and "containers" in form
+
+
+def test_the_schema_head_constant_names_the_newest_migration() -> None:
+    from nkru_claims.db import SCHEMA_HEAD
+
+    assert SCHEMA_HEAD == head_revision() == revisions_oldest_first()[-1]

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from nkru_claims.cli.app import State, app, echo_json, fail, interactive, transaction, user_errors
-from nkru_claims.matching import DEFAULT_THRESHOLD
+from nkru_claims.config import DEFAULT_THRESHOLD
 
 Threshold = Annotated[float, typer.Option(
     help="Lowest text similarity (0–100) for a pair to be considered; the facts must "

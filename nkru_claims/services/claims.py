@@ -11,7 +11,6 @@ from sqlmodel import Session, col, select
 
 from nkru_claims import audit
 from nkru_claims.errors import InvalidInput, NotFound
-from nkru_claims.matching import match_columns
 from nkru_claims.models import (
     BEARINGS,
     STANCE_KINDS,
@@ -24,7 +23,7 @@ from nkru_claims.models import (
     Stance,
     utcnow,
 )
-from nkru_claims.quantities import Quantity
+from nkru_claims.quantity import Quantity
 from nkru_claims.services.parties import resolve_party
 from nkru_claims.services.sources import link_source
 from nkru_claims.status import AFFIRMING, DENYING
@@ -53,6 +52,12 @@ class ClaimFilter:
     about_from: date | None = None
     about_to: date | None = None
     limit: int | None = None
+
+
+def _match_columns(text: str) -> tuple[str, str]:
+    from nkru_claims.matching import match_columns  # the matcher's patterns load on demand
+
+    return match_columns(text)
 
 
 def check_period(start: date | None, end: date | None) -> None:
@@ -86,7 +91,7 @@ def add_claim(
         ref=optional_text(ref),
     )
     set_quantity(claim, quantity)
-    claim.match_form, claim.match_key = match_columns(claim.text)
+    claim.match_form, claim.match_key = _match_columns(claim.text)
     session.add(claim)
     session.flush()
     audit.record(session, action="add", entity="claim", entity_id=claim.id, claim_id=claim.id,
@@ -123,7 +128,7 @@ def edit_claim(
     before = {name: getattr(claim, name) for name in EDITABLE}
     if text is not None:
         claim.text = required_text(text, "claim text")
-        claim.match_form, claim.match_key = match_columns(claim.text)
+        claim.match_form, claim.match_key = _match_columns(claim.text)
     if language is not None:
         claim.language = optional_text(language)
     if quantity is not None or clear_quantity:
@@ -261,7 +266,7 @@ def add_wording(
         claim_id=claim_id, text=required_text(text, "wording"),
         language=optional_text(language), source_id=source_id,
     )
-    row.match_form, row.match_key = match_columns(row.text)
+    row.match_form, row.match_key = _match_columns(row.text)
     session.add(row)
     session.flush()
     link_source(session, claim_id, source_id)
