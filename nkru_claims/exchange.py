@@ -13,12 +13,11 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from nkru_claims import audit
+from nkru_claims import audit, bulk
 from nkru_claims.errors import ImportFormatError, NkruError
 from nkru_claims.models import (
     Claim,
@@ -102,17 +101,30 @@ def _object(value: Any) -> dict[str, Any]:
 
 
 def import_document(
-    session: Session, document: dict[str, Any], *, origin: str | None = None
+    session: Session, document: dict[str, Any], *, origin: str | None = None,
+    progress: bulk.Progress | None = None,
 ) -> ImportSummary:
     """Everything in the document, or (on any error) nothing; one audit entry for it all."""
     summary = ImportSummary()
     with audit.quiet(session):
         _import_parties(session, _list(document, "parties"), summary)
         sources = _import_sources(session, _list(document, "sources"), summary)
+        reader = bulk.ClaimReader(session, sources)
+        pending: list[bulk.PendingClaim] = []
         for index, raw in enumerate(_list(document, "claims")):
-            path = f"claims[{index}]"
-            with _at(path):
-                _import_claim(session, _object(raw), sources, summary, path)
+            with _at(f"claims[{index}]"):
+                data = _object(raw)
+                with _at("quantity"):
+                    quantity = _quantity(data.get("quantity"))
+                claim = reader.read(data, quantity, _at)
+                if claim is None:
+                    summary.claims_skipped.append(data.get("ref"))
+                else:
+                    pending.append(claim)
+        bulk.insert_claims(session, pending, progress)
+        summary.claims_added = len(pending)
+        summary.stances_added = bulk.count(pending, "stances")
+        summary.evidence_added = bulk.count(pending, "evidence")
     audit.record(session, action="import", entity="file", details={
         "file": origin, "claims": summary.claims_added, "stances": summary.stances_added,
         "evidence": summary.evidence_added, "parties": summary.parties_added,
@@ -195,14 +207,6 @@ def _existing_source(session: Session, data: dict[str, Any]) -> Source | None:
     ).first()
 
 
-def _source_id(sources: dict[str, int], ref: Any) -> int | None:
-    if ref is None:
-        return None
-    if ref not in sources:
-        raise ImportFormatError(f"unknown source ref {ref!r}")
-    return sources[ref]
-
-
 def _quantity(raw: Any) -> Quantity | None:
     if raw is None:
         return None
@@ -210,73 +214,18 @@ def _quantity(raw: Any) -> Quantity | None:
     low, high = data.get("low"), data.get("high")
     for name, bound in (("low", low), ("high", high)):
         if bound is not None and (not isinstance(bound, int | float) or isinstance(bound, bool)):
-            raise ImportFormatError(f"quantity.{name}: expected a number")
+            raise ImportFormatError(f"{name}: expected a number")
         if bound is not None and bound < 0:
-            raise ImportFormatError(f"quantity.{name}: quantity cannot be negative")
+            raise ImportFormatError(f"{name}: quantity cannot be negative")
     if low is None and high is None:
-        raise ImportFormatError("quantity: needs low, high or both")
+        raise ImportFormatError("needs low, high or both")
     if low is not None and high is not None and high < low:
-        raise ImportFormatError("quantity: high is below low")
+        raise ImportFormatError("high is below low")
     return Quantity(
         low=float(low) if low is not None else None, high=float(high) if high is not None else None,
         unit=data.get("unit"), approximate=bool(data.get("approximate", False)),
         text=data.get("text") or "",
     )
-
-
-def _import_claim(
-    session: Session, data: dict[str, Any], sources: dict[str, int],
-    summary: ImportSummary, path: str,
-) -> None:
-    ref = data.get("ref")
-    if ref and session.exec(select(Claim.id).where(Claim.ref == ref)).first() is not None:
-        summary.claims_skipped.append(ref)
-        return
-    claim = claim_service.add_claim(
-        session=session, text=data.get("text") or "", language=data.get("language"),
-        quantity=_quantity(data.get("quantity")),
-        period_start=parse_date(data.get("period_start")),
-        period_end=parse_date(data.get("period_end"), end_of_period=True),
-        verdict=data.get("verdict"), verdict_note=data.get("verdict_note"), ref=ref,
-        source_ids=[_source_id(sources, r) for r in _list(data, "sources")],
-    )
-    summary.claims_added += 1
-    for i, raw in enumerate(_list(data, "wordings")):
-        with _at(f"wordings[{i}]"):
-            wording = _object(raw)
-            claim_service.add_wording(
-                session=session, claim_id=claim.id, text=wording.get("text") or "",
-                language=wording.get("language"),
-                source_id=_source_id(sources, wording.get("source")),
-            )
-    for i, raw in enumerate(_list(data, "stances")):
-        with _at(f"stances[{i}]"):
-            stance = _object(raw)
-            claim_service.add_stance(session=session, claim_id=claim.id,
-                                     stance=claim_service.StanceInput(
-                party=stance.get("party") or "", kind=stance.get("kind") or "",
-                source_id=_source_id(sources, stance.get("source")), quote=stance.get("quote"),
-                quote_language=stance.get("quote_language"),
-                stated_on=parse_date(stance.get("stated_on")),
-            ))
-            summary.stances_added += 1
-    for i, raw in enumerate(_list(data, "evidence")):
-        with _at(f"evidence[{i}]"):
-            item = _object(raw)
-            claim_service.add_evidence(
-                session=session, claim_id=claim.id, description=item.get("description") or "",
-                bearing=item.get("bearing") or "", quote=item.get("quote"),
-                source_id=_source_id(sources, item.get("source")),
-            )
-            summary.evidence_added += 1
-    if data.get("deleted_at"):
-        with _at("deleted_at"):
-            try:
-                claim.deleted_at = datetime.fromisoformat(data["deleted_at"])
-            except (TypeError, ValueError):
-                raise ImportFormatError(f"not a timestamp: {data['deleted_at']!r}") from None
-        claim.deleted_by = data.get("deleted_by")
-        session.add(claim)
 
 
 def _iso(value: Any) -> Any:

@@ -14,7 +14,9 @@ same parties, no party in opposite roles (who supplies whom), and the same polar
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -22,7 +24,7 @@ from functools import cached_property
 from rapidfuzz import fuzz
 
 from nkru_claims.config import DEFAULT_THRESHOLD
-from nkru_claims.normalise import normalise_numbers, normalise_text
+from nkru_claims.normalise import matching_text, normalise_text
 from nkru_claims.quantities import UNIT_WORDS, Quantity, find_quantities
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -30,17 +32,8 @@ _HAN_CHAR = re.compile(f"([{_HAN}])")
 
 
 def matching_form(text: str) -> str:
-    """Numbers, script, width, punctuation and case folded; idempotent.
-
-    Folding can reveal a number ("¼K" → "1 4k"), so the two steps repeat until stable.
-    """
-    form = normalise_text(normalise_numbers(text))
-    for _ in range(10):
-        again = normalise_text(normalise_numbers(form))
-        if again == form:
-            break
-        form = again
-    return form
+    """Numbers, script, width, punctuation and case folded; idempotent."""
+    return matching_text(text)
 
 
 def _unit_pattern() -> re.Pattern[str]:
@@ -406,3 +399,17 @@ def compare_texts(
 ) -> Verdict:
     """The verdict for two texts; symmetric in ``a`` and ``b``."""
     return compare_features(features(a, lexicon), features(b, lexicon), threshold)
+
+
+PARALLEL_FROM = 20_000
+
+
+def match_columns_many(texts: list[str]) -> list[tuple[str, str]]:
+    """``match_columns`` for many texts, on every core when there are enough to be worth it."""
+    if len(texts) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        return [match_columns(t) for t in texts]
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    with context.Pool(os.cpu_count()) as pool:
+        return pool.map(match_columns, texts, chunksize=2_000)

@@ -53,16 +53,29 @@ def _fixpoint(step: Callable[[str], str], text: str) -> str:
     return text
 
 
+class _FoldTable(dict[int, object]):
+    """``str.translate`` table filled on first sight of each character: punctuation,
+    symbols and control characters become spaces, invisible formatting characters
+    (zero-width spaces…) vanish, everything else stays. Lookups after the first are C."""
+
+    def __missing__(self, code: int) -> object:
+        category = unicodedata.category(chr(code))
+        if category[0] in "PS" or category == "Cc":
+            value: object = " "
+        elif category == "Cf":
+            value = None
+        else:
+            value = code
+        self[code] = value
+        return value
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def _fold(text: str) -> str:
     text = to_simplified(unicodedata.normalize("NFKC", text)).casefold()
-    out = []
-    for ch in text:
-        cat = unicodedata.category(ch)
-        if cat[0] in "PS" or cat == "Cc":
-            out.append(" ")
-        elif cat != "Cf":  # zero-width and other invisible formatting chars vanish
-            out.append(ch)
-    return " ".join("".join(out).split())
+    return " ".join(text.translate(_FOLD_TABLE).split())
 
 
 def normalise_text(text: str) -> str:
@@ -203,6 +216,10 @@ def format_number(value: Decimal) -> str:
 def matching_view(text: str) -> tuple[str, list[int]]:
     """NFKC + Simplified copy of ``text`` for pattern matching, with, for each of its
     characters, the index of the original character it came from (to quote verbatim)."""
+    if unicodedata.is_normalized("NFKC", text):  # the common case: no width folding needed
+        view = to_simplified(text)
+        if len(view) == len(text):
+            return view, range(len(text))  # type: ignore[return-value]
     pieces = [unicodedata.normalize("NFKC", ch) for ch in text]
     owners = [i for i, piece in enumerate(pieces) for _ in piece]
     nfkc = "".join(pieces)
@@ -251,3 +268,12 @@ def normalise_numbers(text: str) -> str:
     Vague amounts (上万, 数百万) are left alone: they are not one number.
     """
     return _fixpoint(_rewrite_numbers, text)
+
+
+def matching_text(text: str) -> str:
+    """Numbers rewritten, then width, script, case and punctuation folded, until stable.
+
+    Folding can reveal a number ("¼K" becomes "1 4k"), so both steps repeat together;
+    one loop over both is cheaper than running each to its own fixpoint.
+    """
+    return _fixpoint(lambda t: _fold(_rewrite_numbers(t)), text)
