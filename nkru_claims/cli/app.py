@@ -116,6 +116,23 @@ def command_name(ctx: typer.Context) -> str:
     return " ".join(reversed(names))
 
 
+@contextmanager
+def progress(description: str) -> Iterator[Any]:
+    """A progress callback ``(done, total)`` drawn on stderr when it is a terminal.
+
+    Yields None when output is piped, so scripts and logs get no bar at all.
+    """
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(description, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
 def interactive() -> bool:
     """Prompts only when a person is at a terminal; scripts and CI never wait for input."""
     return sys.stdin.isatty() and sys.stdout.isatty()

@@ -7,25 +7,21 @@ from typing import Annotated
 
 import typer
 
-from nkru_claims.cli.app import State, app, echo_json, fail, interactive, transaction, user_errors
+from nkru_claims.cli.app import (
+    State,
+    app,
+    echo_json,
+    fail,
+    interactive,
+    progress,
+    transaction,
+    user_errors,
+)
 from nkru_claims.config import DEFAULT_THRESHOLD
 
 Threshold = Annotated[float, typer.Option(
     help="Lowest text similarity (0–100) for a pair to be considered; the facts must "
     "agree as well.")]
-
-
-def _progress():  # noqa: ANN202
-    """A progress callback for long runs, drawn only on a terminal."""
-    import sys
-
-    if not sys.stderr.isatty():
-        return None, None
-    from rich.progress import Progress
-
-    bar = Progress(transient=True)
-    task = bar.add_task("Comparing claims", total=None)
-    return bar, lambda done, total: bar.update(task, completed=done, total=total)
 
 
 @app.command("dedupe")
@@ -51,17 +47,11 @@ def dedupe_command(
 
     state: State = ctx.obj
     ask = interactive() and not apply and not as_json
-    bar, progress = _progress()
     merged: list[dict] = []
     with transaction(ctx) as session:
-        if bar:
-            bar.start()
-        try:
+        with progress("Comparing claims") as report:
             groups = find_duplicate_groups(session, threshold=threshold,
-                                           include_rejected=include_rejected, progress=progress)
-        finally:
-            if bar:
-                bar.stop()
+                                           include_rejected=include_rejected, progress=report)
         for group in groups:
             if not as_json:
                 _print_group(group)

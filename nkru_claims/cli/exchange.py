@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from nkru_claims.cli.app import State, app, fail, transaction
+from nkru_claims.cli.app import State, app, fail, progress, transaction
 
 
 def _read(path: str) -> str:
@@ -28,8 +28,8 @@ def import_file(ctx: typer.Context, path: str) -> None:
     from nkru_claims.exchange import import_document, load_document
 
     text = _read(path)
-    with transaction(ctx) as session:
-        summary = import_document(session, load_document(text), origin=path)
+    with transaction(ctx) as session, progress("Importing claims") as report:
+        summary = import_document(session, load_document(text), origin=path, progress=report)
     skipped = (f", {len(summary.claims_skipped)} already present"
                if summary.claims_skipped else "")
     typer.echo(
