@@ -10,12 +10,15 @@ import typer
 
 from nkru_claims.cli.app import State, app, fail, progress, transaction
 
+IMPORT_FORMATS = ("json", "csv")
+EXPORT_FORMATS = ("json", "csv", "claimreview")
+
 
 def _read(path: str) -> str:
     if path == "-":
         return sys.stdin.read()
     try:
-        return Path(path).read_text(encoding="utf-8")
+        return Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise fail(f"no such file: {path}") from None
     except UnicodeDecodeError:
@@ -24,10 +27,41 @@ def _read(path: str) -> str:
         raise fail(f"cannot read {path}: {exc.strerror}") from None
 
 
-def import_file(ctx: typer.Context, path: str) -> None:
+def write_output(path: str, text: str, what: str) -> None:
+    """Write atomically (a partial file is renamed into place), or to stdout for '-'."""
+    if path == "-":
+        sys.stdout.write(text)
+        return
+    target = Path(path)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        partial.replace(target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise fail(f"cannot write {path}: {exc.strerror}") from None
+    typer.echo(f"{what} written to {path}")
+
+
+def _format_of(path: str, given: str | None, allowed: tuple[str, ...]) -> str:
+    chosen = (given or (Path(path).suffix.lstrip(".").lower() if path != "-" else "") or "json")
+    if chosen not in allowed:
+        if given is None:
+            chosen = "json"
+        else:
+            raise fail(f"unknown format {given!r}; choose one of: {', '.join(allowed)}")
+    return chosen
+
+
+def import_file(ctx: typer.Context, path: str, file_format: str | None = None,
+                skip_bad: bool = False) -> None:
+    text = _read(path)
+    if _format_of(path, file_format, IMPORT_FORMATS) == "csv":
+        _import_csv(ctx, path, text, skip_bad)
+        return
     from nkru_claims.exchange import import_document, load_document
 
-    text = _read(path)
     with transaction(ctx) as session, progress("Importing claims") as report:
         summary = import_document(session, load_document(text), origin=path, progress=report)
     skipped = (f", {len(summary.claims_skipped)} already present"
@@ -39,43 +73,74 @@ def import_file(ctx: typer.Context, path: str) -> None:
     )
 
 
+def _import_csv(ctx: typer.Context, path: str, text: str, skip_bad: bool) -> None:
+    from nkru_claims import audit
+    from nkru_claims.csv_exchange import import_csv
+
+    with transaction(ctx) as session:
+        with audit.quiet(session):
+            result = import_csv(session, text, skip_bad=skip_bad)
+        audit.record(session, action="import", entity="file", details={
+            "file": path, "format": "csv", "claims": result.claims_added,
+            "stances": result.stances_added, "bad_rows": [line for line, _ in result.bad_rows],
+        })
+    typer.echo(f"Imported {result.claims_added} claims, {result.stances_added} stances, "
+               f"{result.parties_added} new parties, {result.sources_added} new sources"
+               + (f", {len(result.claims_skipped)} already present"
+                  if result.claims_skipped else ""))
+    for line, reason in result.bad_rows:
+        typer.echo(f"Skipped line {line}: {reason}", err=True)
+
+
 @app.command("import")
 def import_command(
     ctx: typer.Context,
-    path: Annotated[str, typer.Argument(help="A JSON file in the exchange format, or -.")],
+    path: Annotated[str, typer.Argument(help="A JSON (exchange format) or CSV file, or -.")],
+    file_format: Annotated[str | None, typer.Option(
+        "--format", help="json or csv (default: from the file's extension, else json).")]
+    = None,
+    skip_bad: Annotated[bool, typer.Option(
+        "--skip-bad", help="CSV: import the readable rows and list the bad ones.")] = False,
 ) -> None:
-    """Import a file in the exchange format, all or nothing.
+    """Import a file, all or nothing: one bad row or claim and nothing is written.
 
+    CSV files follow the layout in the README (one row per stance); an unreadable row
+    is reported with its line number, or skipped with --skip-bad.
     Example: nkru-claims import fixtures/seed.json
     """
-    import_file(ctx, path)
+    import_file(ctx, path, file_format, skip_bad)
 
 
 @app.command("export")
 def export_command(
     ctx: typer.Context,
     path: Annotated[str, typer.Argument(help="Where to write; - for standard output.")],
+    file_format: Annotated[str | None, typer.Option(
+        "--format", help="json (lossless, the exchange format), csv (claims and stances) or "
+        "claimreview (schema.org JSON-LD for claims with a verdict).")] = None,
+    base_url: Annotated[str | None, typer.Option(
+        help="claimreview: where your published reviews live, e.g. https://example.org")]
+    = None,
 ) -> None:
-    """Export the whole database in the exchange format (lossless).
+    """Export the database: JSON (lossless), CSV, or schema.org ClaimReview.
 
-    Example: nkru-claims export backup.json
+    Example: nkru-claims export claims.csv --format csv
     """
-    from nkru_claims.exchange import dump_document, export_document
-
+    chosen = _format_of(path, file_format, EXPORT_FORMATS)
     with transaction(ctx) as session:
-        text = dump_document(export_document(session))
-    if path == "-":
-        typer.echo(text, nl=False)
-        return
-    target = Path(path)
-    partial = target.with_name(target.name + ".partial")
-    try:
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(target)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise fail(f"cannot write {path}: {exc.strerror}") from None
-    typer.echo(f"Exported to {path}")
+        if chosen == "csv":
+            from nkru_claims.csv_exchange import export_csv
+
+            text = export_csv(session)
+        elif chosen == "claimreview":
+            from nkru_claims.claimreview import claimreview_json
+
+            text = claimreview_json(session, base_url=base_url)
+        else:
+            from nkru_claims.exchange import dump_document, export_document
+
+            text = dump_document(export_document(session))
+    write_output(path, text, "Export")
 
 
 @app.command("demo")
@@ -83,11 +148,13 @@ def demo_command(
     ctx: typer.Context,
     report_format: Annotated[str, typer.Option(
         "--format", help="terminal, md or json.")] = "terminal",
+    html: Annotated[str | None, typer.Option(
+        "--html", help="Also write the HTML report (matrix, timeline, sources) here.")] = None,
 ) -> None:
     """Load the seed fixtures into a fresh database and print who asserts versus who denies.
 
     Uses --db when given (so you can keep exploring it), else a temporary SQLite file.
-    Example: nkru-claims --db demo.db demo
+    Example: nkru-claims --db demo.db demo --html report.html
     """
     import tempfile
 
@@ -102,6 +169,8 @@ def demo_command(
     try:
         import_file(ctx, str(seed_fixture_path()))
         print_report(ctx, report_format)
+        if html:
+            print_report(ctx, "html", html)
         if temporary is None:
             typer.echo(f"\nThe database is {state.db}: try "
                        f"'nkru-claims --db {state.db} list --contested'.")

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from nkru_claims.cli.app import app, echo_json, fail, transaction
 
-FORMATS = ("terminal", "md", "json")
+FORMATS = ("terminal", "md", "json", "html")
 
 
 def print_report(ctx: typer.Context, report_format: str, output: str | None = None) -> None:
     from nkru_claims.cli import render
+    from nkru_claims.cli.exchange import write_output
     from nkru_claims.reports import render_markdown, who_asserts_who_denies
 
     if report_format not in FORMATS:
@@ -21,17 +21,20 @@ def print_report(ctx: typer.Context, report_format: str, output: str | None = No
     if output and report_format == "terminal":
         report_format = "md"
     with transaction(ctx) as session:
-        report = who_asserts_who_denies(session)
-    if output:
+        if report_format == "html":
+            from nkru_claims.html_report import render_html
+
+            text = render_html(session)
+        else:
+            report = who_asserts_who_denies(session)
+    if report_format == "html":
+        write_output(output or "-", text, "HTML report")
+    elif output:
         import json
 
         text = (json.dumps(report, ensure_ascii=False, indent=2) + "\n"
                 if report_format == "json" else render_markdown(report))
-        try:
-            Path(output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise fail(f"cannot write {output}: {exc.strerror}") from None
-        typer.echo(f"Report written to {output}")
+        write_output(output, text, "Report")
     elif report_format == "json":
         echo_json(report)
     elif report_format == "md":
@@ -44,13 +47,14 @@ def print_report(ctx: typer.Context, report_format: str, output: str | None = No
 def report_command(
     ctx: typer.Context,
     report_format: Annotated[str, typer.Option(
-        "--format", "-f", help="terminal, md (Markdown) or json.")] = "terminal",
+        "--format", "-f", help="terminal, md (Markdown), json or html (one self-contained "
+        "page: matrix, timeline, sources).")] = "terminal",
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write to a file.")]
     = None,
 ) -> None:
     """Who asserts versus who denies: each contested claim's two sides, and each party's record.
 
-    Example: nkru-claims report --format md -o report.md
+    Example: nkru-claims report --format html -o report.html
     """
     print_report(ctx, "json" if as_json else report_format, output)
