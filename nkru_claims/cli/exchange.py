@@ -127,7 +127,7 @@ def export_command(
     Example: nkru-claims export claims.csv --format csv
     """
     chosen = _format_of(path, file_format, EXPORT_FORMATS)
-    with transaction(ctx) as session:
+    with transaction(ctx) as session, progress("Exporting"):
         if chosen == "csv":
             from nkru_claims.csv_exchange import export_csv
 
