@@ -110,7 +110,9 @@ _DATE_RES = (
     re.compile(r"(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*[日号])?"),
     re.compile(rf"(?<![a-z])(?:(?P<d1>\d{{1,2}})\s+)?(?P<mn>{_MONTH_NAMES})(?![a-z])"
                rf"(?:\s+(?P<d2>\d{{1,2}})(?!\d))?(?:\s+(?P<y>\d{{4}}))?"),
-    re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})(?![\d.])"),
+    # A bare year, unless a unit follows: "2090 containers" is an amount, not a date.
+    re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})(?![\d.])"
+               r"(?!\s*(?:shells|containers|soldiers|missiles|usd)(?![a-z]))"),
 )
 _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 
@@ -243,7 +245,8 @@ def _roles(tagged: str) -> tuple[tuple[int, str], ...]:
     return tuple(sorted(found))
 
 
-_NEAR = 12  # characters between two party mentions for their order to be a fact
+_NEAR = 8  # words (a Han character or a Latin word each) between two close party mentions
+_GAP_UNIT = re.compile(f"[{_HAN}]|[a-z0-9]+")
 
 
 def _local_order(tagged: str) -> frozenset[tuple[int, int]]:
@@ -255,7 +258,7 @@ def _local_order(tagged: str) -> frozenset[tuple[int, int]]:
     tokens = list(_PARTY_TOKEN.finditer(tagged))
     pairs = set()
     for left, right in zip(tokens, tokens[1:], strict=False):
-        gap = re.sub(r"\s", "", tagged[left.end() : right.start()])
+        gap = _GAP_UNIT.findall(tagged[left.end() : right.start()])
         if left.group(1) != right.group(1) and len(gap) <= _NEAR:
             pairs.add((int(left.group(1)), int(right.group(1))))
     return frozenset(pairs)

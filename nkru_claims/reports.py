@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from nkru_claims.models import Claim, ClaimSource, ClaimWording, Evidence, Party, Source, Stance
 from nkru_claims.services.claims import claim_quantity, get_claim
@@ -60,23 +60,28 @@ def _stance_rows(session: Session, claim_ids: Sequence[int]) -> list[tuple[Stanc
 
 def claim_summaries(session: Session, claims: Sequence[Claim]) -> list[dict[str, Any]]:
     """One row a claim, with the parties on each side by their current position."""
-    stances_by_claim: dict[int, list[tuple[Stance, str]]] = defaultdict(list)
-    for stance, party_name in _stance_rows(session, [c.id for c in claims]):
-        stances_by_claim[stance.claim_id].append((stance, party_name))
+    facts: dict[int, list[StanceFact]] = defaultdict(list)
+    names: dict[int, str] = {}
     source_counts: dict[int, int] = defaultdict(int)
     ids = [c.id for c in claims]
-    for start in range(0, len(ids), 500):
-        for claim_id in session.exec(
-            select(ClaimSource.claim_id)
-            .where(col(ClaimSource.claim_id).in_(ids[start : start + 500]))
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        # Plain columns, not ORM objects: this runs for every listed claim.
+        for claim_id, party_id, kind, stated_on, stance_id, name in session.execute(
+            select(Stance.claim_id, Stance.party_id, Stance.kind, Stance.stated_on, Stance.id,
+                   Party.name).join(Party, col(Party.id) == Stance.party_id)
+            .where(col(Stance.claim_id).in_(chunk))
         ):
-            source_counts[claim_id] += 1
+            facts[claim_id].append(StanceFact(party_id, kind, stated_on, stance_id))
+            names[party_id] = name
+        for claim_id, count in session.execute(
+            select(ClaimSource.claim_id, func.count()).where(col(ClaimSource.claim_id).in_(chunk))
+            .group_by(ClaimSource.claim_id)
+        ):
+            source_counts[claim_id] = count
     summaries = []
     for claim in claims:
-        names = {s.party_id: name for s, name in stances_by_claim[claim.id]}
-        held = positions(
-            StanceFact(s.party_id, s.kind, s.stated_on, s.id) for s, _ in stances_by_claim[claim.id]
-        )
+        held = positions(facts[claim.id])
         by_position: dict[str, list[str]] = defaultdict(list)
         for party_id, position in held.items():
             by_position[position].append(names[party_id])
@@ -194,7 +199,8 @@ def party_records(session: Session) -> list[dict[str, Any]]:
         )
         bucket = ("asserts" if stance_kind in AFFIRMING else "denies" if stance_kind in DENYING
                   else "questions" if stance_kind in DOUBTING else None)
-        if bucket and all(c["id"] != claim_id for c in record[bucket]):
+        # Rows come ordered by claim: a repeated stance on one claim is the previous entry.
+        if bucket and (not record[bucket] or record[bucket][-1]["id"] != claim_id):
             record[bucket].append({"id": claim_id, "text": text, "status": status})
     return [r for r in records.values() if r["asserts"] or r["denies"] or r["questions"]]
 

@@ -135,22 +135,49 @@ def _variants(session: Session, claims: Sequence[Claim]) -> list[_Variant]:
     return variants
 
 
-def _block_pairs(
-    members: Sequence[ClaimFeatures], threshold: float
+def _scored_pairs(
+    rows: Sequence[str], columns: Sequence[str], threshold: float
 ) -> Iterable[tuple[int, int, float]]:
-    """Index pairs (i < j) in one block scoring at least ``threshold``, via cdist."""
+    """(row, column, score) for every pair scoring at least ``threshold``, via cdist."""
     from rapidfuzz import fuzz, process
 
-    texts = [m.scored for m in members]
-    for start in range(0, len(texts), CDIST_ROWS):
-        rows = texts[start : start + CDIST_ROWS]
+    for start in range(0, len(rows), CDIST_ROWS):
         matrix = process.cdist(
-            rows, texts, scorer=fuzz.token_sort_ratio, score_cutoff=threshold, workers=-1,
+            rows[start : start + CDIST_ROWS], columns, scorer=fuzz.token_sort_ratio,
+            score_cutoff=threshold, workers=-1,
         )
         for offset, row in enumerate(matrix):
-            i = start + offset
-            for j in row[i + 1 :].nonzero()[0]:
-                yield i, int(i + 1 + j), float(row[i + 1 + j])
+            for column in row.nonzero()[0]:
+                yield start + offset, int(column), float(row[column])
+
+
+def _candidate_pairs(
+    periods: Sequence[object], scored: Callable[[int], str], threshold: float
+) -> Iterable[tuple[int, int]]:
+    """Index pairs (i < j) of one block worth comparing.
+
+    Claims about different periods are never duplicates (``claim_conflicts``), so a
+    block is cut by period: each period is compared within itself, and only the
+    variants of claims with no period are compared with everything.
+    """
+    groups: dict[object, list[int]] = defaultdict(list)
+    for index, period in enumerate(periods):
+        groups[period].append(index)
+    undated = groups.pop(None, [])
+    for members in groups.values():
+        if len(members) > 1:
+            texts = [scored(i) for i in members]
+            for r, c, _ in _scored_pairs(texts, texts, threshold):
+                if r < c:
+                    yield members[r], members[c]
+    if undated:
+        everyone = list(range(len(periods)))
+        is_undated = set(undated)
+        texts = [scored(i) for i in everyone]
+        for r, c, _ in _scored_pairs([scored(i) for i in undated], texts, threshold):
+            i, j = undated[r], c
+            if i != j and not (j in is_undated and j < i):
+                yield min(i, j), max(i, j)
 
 
 class _UnionFind:
@@ -191,21 +218,45 @@ def find_duplicate_groups(
     done, total = 0, sum(len(b) for b in blocks.values())
     for block in blocks.values():
         if len({v.claim_id for v in block}) > 1:
-            members = [features(v.text, lexicon, form=v.form) for v in block]
-            for i, j, _ in _block_pairs(members, threshold):
+            feats = _LazyFeatures(block, lexicon)
+
+            periods = [_period(by_id[v.claim_id]) for v in block]
+            for i, j in _candidate_pairs(periods, feats.scored, threshold):
                 a, b = block[i].claim_id, block[j].claim_id
                 pair = (min(a, b), max(a, b))
                 if a == b or pair in skip or accepted.get(pair, 0) >= 100:
                     continue
                 if claim_conflicts(by_id[a], by_id[b]):
                     continue
-                verdict = compare_features(members[i], members[j], threshold)
+                verdict = compare_features(feats(i), feats(j), threshold)
                 if verdict.duplicate and verdict.score > accepted.get(pair, 0):
                     accepted[pair] = verdict.score
         done += len(block)
         if progress:
             progress(done, total)
     return _groups(accepted, by_id)
+
+
+class _LazyFeatures:
+    """Features of a block's variants, computed only for those a comparison needs."""
+
+    def __init__(self, block: list[_Variant], lexicon: PartyLexicon) -> None:
+        self.block, self.lexicon, self.cache = block, lexicon, {}
+
+    def __call__(self, index: int) -> ClaimFeatures:
+        if index not in self.cache:
+            variant = self.block[index]
+            self.cache[index] = features(variant.text, self.lexicon, form=variant.form)
+        return self.cache[index]
+
+    def scored(self, index: int) -> str:
+        return self(index).scored
+
+
+def _period(claim: Claim) -> tuple[object, object] | None:
+    if claim.period_start is None and claim.period_end is None:
+        return None
+    return (claim.period_start, claim.period_end)
 
 
 def _groups(
