@@ -75,20 +75,44 @@ class PartyLexicon:
 
     @cached_property
     def pattern(self) -> re.Pattern[str] | None:
+        """One regex for every alias, as a trie: a plain alternation of hundreds of names
+        is tried name by name at every position; a trie shares their prefixes."""
         if not self.aliases:
             return None
-        ordered = sorted(self.aliases, key=len, reverse=True)
-        alternation = "|".join(
-            rf"(?<![a-z0-9]){re.escape(a)}(?![a-z0-9])" if a[0].isascii() else re.escape(a)
-            for a in ordered
-        )
-        return re.compile(alternation)
+        latin = [a for a in self.aliases if a[0].isascii()]
+        other = [a for a in self.aliases if not a[0].isascii()]
+        parts = []
+        if latin:
+            parts.append(rf"(?<![a-z0-9])(?:{_trie_regex(latin)})(?![a-z0-9])")
+        if other:
+            parts.append(f"(?:{_trie_regex(other)})")
+        return re.compile("|".join(parts))
 
     def tag(self, text: str) -> str:
         """Replace each alias with ``<pID>``, longest alias first."""
         if self.pattern is None:
             return text
         return self.pattern.sub(lambda m: f" <p{self.aliases[m.group()]}> ", text)
+
+
+def _trie_regex(words: Iterable[str]) -> str:
+    """A regex matching any of ``words``, longest first, with shared prefixes merged."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        ends = "" in node
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return emit(trie)
 
 
 _PARTY_TOKEN = re.compile(r"<p(\d+)>")
@@ -350,14 +374,21 @@ def score(a: ClaimFeatures, b: ClaimFeatures) -> float:
     return float(fuzz.token_sort_ratio(a.scored, b.scored))
 
 
-def fact_conflicts(a: ClaimFeatures, b: ClaimFeatures) -> list[str]:
-    """Why these two texts cannot state the same claim; empty when nothing disagrees."""
+def fact_conflicts(
+    a: ClaimFeatures, b: ClaimFeatures, *, quantities: bool = True
+) -> list[str]:
+    """Why these two texts cannot state the same claim; empty when nothing disagrees.
+
+    ``quantities=False`` skips parsing the texts' quantities, for callers that have
+    already compared quantities stored with the claims.
+    """
     reasons: list[str] = []
     if a.numbers != b.numbers:
         reasons.append(f"numbers differ: {list(a.numbers)} vs {list(b.numbers)}")
     if a.dates and b.dates and a.dates != b.dates:
         reasons.append(f"dates differ: {list(a.dates)} vs {list(b.dates)}")
-    reasons += quantity_conflicts(a.quantities, b.quantities)
+    if quantities:
+        reasons += quantity_conflicts(a.quantities, b.quantities)
     if a.parties != b.parties and a.parties and b.parties:
         reasons.append(f"parties differ: {list(a.parties)} vs {list(b.parties)}")
     roles_a, roles_b = a.role_map(), b.role_map()
@@ -385,10 +416,11 @@ def quantity_conflicts(a: Iterable[Quantity], b: Iterable[Quantity]) -> list[str
 
 
 def compare_features(
-    a: ClaimFeatures, b: ClaimFeatures, threshold: float = DEFAULT_THRESHOLD
+    a: ClaimFeatures, b: ClaimFeatures, threshold: float = DEFAULT_THRESHOLD, *,
+    quantities: bool = True,
 ) -> Verdict:
     similarity = score(a, b)
-    reasons = fact_conflicts(a, b)
+    reasons = fact_conflicts(a, b, quantities=quantities)
     if not reasons and similarity < threshold:
         reasons.append(f"text similarity {similarity:.1f} is below the threshold {threshold:g}")
     if not reasons:

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from nkru_claims import audit
@@ -91,7 +92,7 @@ def rejected_pairs(session: Session) -> set[tuple[int, int]]:
     }
 
 
-def claim_conflicts(a: Claim, b: Claim) -> list[str]:
+def claim_conflicts(a: Claim | _ClaimRow, b: Claim | _ClaimRow) -> list[str]:
     """Facts stored on the claims themselves: quantity and the period they are about."""
     reasons: list[str] = []
     qa, qb = claim_quantity(a), claim_quantity(b)
@@ -117,21 +118,53 @@ class _Variant:
     key: str
 
 
-def _variants(session: Session, claims: Sequence[Claim]) -> list[_Variant]:
+@dataclass
+class _ClaimRow:
+    """The columns of a claim that dedupe reads (plain values, not ORM objects)."""
+
+    id: int
+    text: str
+    match_form: str | None
+    match_key: str | None
+    period_start: object
+    period_end: object
+    quantity_text: str | None
+    quantity_low: float | None
+    quantity_high: float | None
+    quantity_unit: str | None
+    quantity_approximate: bool
+
+
+def _live_claims(session: Session) -> list[_ClaimRow]:
+    columns = [getattr(Claim, f.name) for f in fields(_ClaimRow)]
+    rows = session.execute(
+        select(*columns).where(col(Claim.deleted_at).is_(None)).order_by(Claim.id)
+    ).all()
+    return [_ClaimRow(*row) for row in rows]
+
+
+def _variants(session: Session, claims: Sequence[_ClaimRow]) -> list[_Variant]:
+    """Every claim's text and wordings; match columns missing from old rows are filled in."""
+    variants = []
     for claim in claims:
-        if claim.match_form is None or claim.match_key is None:
-            claim.match_form, claim.match_key = match_columns(claim.text)
-            session.add(claim)
-    variants = [_Variant(c.id, c.text, c.match_form, c.match_key) for c in claims]
-    wordings = session.exec(select(ClaimWording).order_by(ClaimWording.id)).all()
+        form, key = claim.match_form, claim.match_key
+        if form is None or key is None:
+            form, key = match_columns(claim.text)
+            session.execute(update(Claim).where(col(Claim.id) == claim.id)
+                            .values(match_form=form, match_key=key))
+        variants.append(_Variant(claim.id, claim.text, form, key))
     live = {c.id for c in claims}
-    for wording in (w for w in wordings if w.claim_id in live):
-        if wording.match_form is None or wording.match_key is None:
-            wording.match_form, wording.match_key = match_columns(wording.text)
-            session.add(wording)
-        variants.append(
-            _Variant(wording.claim_id, wording.text, wording.match_form, wording.match_key)
-        )
+    for wording_id, claim_id, text, form, key in session.execute(
+        select(ClaimWording.id, ClaimWording.claim_id, ClaimWording.text,
+               ClaimWording.match_form, ClaimWording.match_key).order_by(ClaimWording.id)
+    ).all():
+        if claim_id not in live:
+            continue
+        if form is None or key is None:
+            form, key = match_columns(text)
+            session.execute(update(ClaimWording).where(col(ClaimWording.id) == wording_id)
+                            .values(match_form=form, match_key=key))
+        variants.append(_Variant(claim_id, text, form, key))
     return variants
 
 
@@ -206,8 +239,7 @@ def find_duplicate_groups(
 ) -> list[DuplicateGroup]:
     """Groups of claims that state the same thing, in any of their wordings."""
     check_threshold(threshold)
-    claims = list(session.exec(
-        select(Claim).where(col(Claim.deleted_at).is_(None)).order_by(Claim.id)).all())
+    claims = _live_claims(session)
     by_id = {c.id: c for c in claims}
     blocks: dict[str, list[_Variant]] = defaultdict(list)
     for variant in _variants(session, claims):
@@ -228,7 +260,9 @@ def find_duplicate_groups(
                     continue
                 if claim_conflicts(by_id[a], by_id[b]):
                     continue
-                verdict = compare_features(feats(i), feats(j), threshold)
+                stored = (by_id[a].quantity_unit is not None
+                          and by_id[b].quantity_unit is not None)
+                verdict = compare_features(feats(i), feats(j), threshold, quantities=not stored)
                 if verdict.duplicate and verdict.score > accepted.get(pair, 0):
                     accepted[pair] = verdict.score
         done += len(block)
@@ -253,14 +287,14 @@ class _LazyFeatures:
         return self(index).scored
 
 
-def _period(claim: Claim) -> tuple[object, object] | None:
+def _period(claim: _ClaimRow) -> tuple[object, object] | None:
     if claim.period_start is None and claim.period_end is None:
         return None
     return (claim.period_start, claim.period_end)
 
 
 def _groups(
-    accepted: dict[tuple[int, int], float], by_id: dict[int, Claim]
+    accepted: dict[tuple[int, int], float], by_id: dict[int, _ClaimRow]
 ) -> list[DuplicateGroup]:
     """Connected claims, each kept only if it matches its group's oldest claim directly."""
     union = _UnionFind()
