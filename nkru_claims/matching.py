@@ -24,6 +24,18 @@ from functools import cached_property
 from rapidfuzz import fuzz
 
 from nkru_claims.config import DEFAULT_THRESHOLD
+from nkru_claims.fact_patterns import (
+    ANTONYMS,
+    DATE_RES,
+    DEMONYM_RE,
+    DEMONYMS,
+    MONTHS,
+    NEGATIONS_EN,
+    NEGATIONS_ZH,
+    NUMBER_RE,
+    ROLE_PATTERNS,
+    TOPICS,
+)
 from nkru_claims.normalise import matching_text, normalise_text
 from nkru_claims.quantities import UNIT_WORDS, Quantity, find_quantities
 
@@ -119,99 +131,6 @@ _PARTY_TOKEN = re.compile(r"<p(\d+)>")
 
 # ---- facts ---------------------------------------------------------------------------
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-         ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-         ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
-         ("december", "dec")], start=1)
-    for name in names
-}  # fmt: skip
-_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_DATE_RES = (
-    re.compile(r"(?P<y>\d{4})\s*年(?:\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*[日号])?)?"),
-    re.compile(r"(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*[日号])?"),
-    re.compile(rf"(?<![a-z])(?:(?P<d1>\d{{1,2}})\s+)?(?P<mn>{_MONTH_NAMES})(?![a-z])"
-               rf"(?:\s+(?P<d2>\d{{1,2}})(?!\d))?(?:\s+(?P<y>\d{{4}}))?"),
-    # A bare year, unless a unit follows: "2090 containers" is an amount, not a date.
-    re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})(?![\d.])"
-               r"(?!\s*(?:shells|containers|soldiers|missiles|usd)(?![a-z]))"),
-)
-_NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
-
-_NEGATIONS_EN = re.compile(
-    r"(?<![a-z])(?:not(?!\s+only)|no|never|neither|nor|deny|denies|denied|denying|denial|"
-    r"false|fake|refute[sd]?|reject(?:s|ed)?|dismiss(?:es|ed)?)(?![a-z])|n't(?![a-z])"
-)
-_NEGATIONS_ZH = re.compile(
-    r"并非|并未|从未|没有|没|未(?!来|知|经)|否认|否定|驳斥|假新闻"
-    r"|不(?!仅|只|但|断|少|久|过|同|安|满|稳|利|足|得|论|再|止|管)|非(?!常|法|洲|凡)|无(?!人|论|疑|数)"
-)
-# Words with opposite meanings: a text using one side and the other text the other side
-# states the opposite claim, however similar the rest.
-_ANTONYMS = [
-    (("支持", "赞成", "support", "supports", "supported", "backs", "backed"),
-     ("反对", "oppose", "opposes", "opposed")),
-    (("赢家", "赢", "winner", "wins", "won"), ("输家", "输", "loser", "loses", "lost")),
-    (("证实", "承认", "确认", "confirm", "confirms", "confirmed", "admits", "admitted"),
-     ("否认", "deny", "denies", "denied")),
-    (("增加", "增长", "扩大", "increase", "increased", "expand", "expanded"),
-     ("减少", "下降", "缩小", "decrease", "decreased", "reduce", "reduced")),
-    (("成功", "succeeded", "successful", "successfully"), ("失败", "failed", "unsuccessful")),
-    (("加强", "深化", "strengthen", "strengthened", "deepen", "deepening"),
-     ("削弱", "weaken", "weakened")),
-]
-# What a claim is about: two texts about different things (weapons or soldiers) are
-# different claims even when every other word is the same.
-_TOPICS = {
-    "weapons": ("武器", "军火", "军备", "weapon", "weapons", "arms", "armaments"),
-    "munitions": ("shells", "弹药", "炮弹", "ammunition", "munitions", "rounds"),
-    "troops": ("soldiers", "士兵", "军人", "部队", "兵力", "troops", "人员", "personnel",
-               "工程师", "engineers"),
-    "labour": ("劳工", "工人", "labourers", "laborers", "workers"),
-    "technology": ("技术", "technology", "technologies"),
-    "missiles": ("missiles", "导弹", "飞弹"),
-    "satellites": ("卫星", "satellite", "satellites"),
-}
-
-_SUPPLY_EN = (r"(?:suppl(?:y|ies|ied|ying)|send(?:s|ing)?|sent|ship(?:s|ped|ping)?|"
-              r"transfer(?:s|red|ring)?|provid(?:e|es|ed|ing)|sell(?:s|ing)?|sold|"
-              r"giv(?:e|es|ing)|gave|deliver(?:s|ed|ing)?|export(?:s|ed|ing)?|"
-              r"visit(?:s|ed|ing)?|attack(?:s|ed|ing)?|invad(?:e|es|ed|ing)|"
-              r"help(?:s|ed|ing)?|aid(?:s|ed|ing)?|arm(?:s|ed|ing)?)")
-_RECEIVE_EN = (r"(?:receiv(?:e|es|ed|ing)|obtain(?:s|ed|ing)?|acquir(?:e|es|ed|ing)|"
-               r"b(?:uy|uys|ought|uying)|sought|seek(?:s|ing)?|import(?:s|ed|ing)?|got|gets)")
-_TOKEN = r"<p(\d+)>"
-_ROLE_PATTERNS: list[tuple[re.Pattern[str], tuple[str | None, str | None]]] = [
-    # (pattern with up to two party groups, (role of group 1, role of group 2))
-    (re.compile(rf"{_TOKEN}[^<]{{0,10}}?(?:向|给)\s*{_TOKEN}"), ("agent", "recipient")),
-    (re.compile(rf"{_TOKEN}[^<]{{0,8}}?(?:出访|访问|援助|支援|袭击|攻击|入侵)\s*{_TOKEN}"),
-     ("agent", "recipient")),
-    (re.compile(rf"{_TOKEN}[^<]{{0,10}}?(?:从|自)\s*{_TOKEN}[^<]{{0,12}}?"
-                r"(?:获得|得到|收到|购买|进口|寻求|获取|取得)"), ("recipient", "agent")),
-    (re.compile(rf"{_TOKEN}[^<]{{0,6}}?(?:运往|运到|送往|送到|转移到|运抵|输往)\s*{_TOKEN}"),
-     ("agent", "recipient")),
-    (re.compile(rf"(?:从|由)\s*{_TOKEN}"), ("agent", None)),
-    (re.compile(rf"(?:到|往|运往|运抵)\s*{_TOKEN}"), ("recipient", None)),
-    (re.compile(rf"{_TOKEN}\s+(?:\S+\s+){{0,4}}?{_SUPPLY_EN}\s+{_TOKEN}"), ("agent", "recipient")),
-    (re.compile(rf"{_TOKEN}\s+(?:\S+\s+){{0,4}}?{_SUPPLY_EN}(?![a-z])"), ("agent", None)),
-    (re.compile(rf"{_TOKEN}\s+(?:\S+\s+){{0,4}}?{_RECEIVE_EN}(?![a-z])"), ("recipient", None)),
-    (re.compile(rf"(?<![a-z])(?:from|by)\s+{_TOKEN}"), ("agent", None)),
-    (re.compile(rf"(?<![a-z])(?:to|into)\s+{_TOKEN}"), ("recipient", None)),
-]
-_DEMONYMS = {
-    "north korean": "north korea", "north koreans": "north korea",
-    "south korean": "south korea", "south koreans": "south korea",
-    "ukrainian": "ukraine", "ukrainians": "ukraine", "russian": "russia", "russians": "russia",
-    "chinese": "china", "japanese": "japan", "american": "united states",
-    "americans": "united states", "british": "united kingdom",
-}
-_DEMONYM_RE = re.compile(
-    r"(?<![a-z])(?:" + "|".join(sorted(_DEMONYMS, key=len, reverse=True)) + r")(?![a-z])"
-)
-
-
 @dataclass(frozen=True)
 class ClaimFeatures:
     """What matching needs to know about one text."""
@@ -244,11 +163,11 @@ def _dates_and_rest(form: str) -> tuple[list[str], str]:
     """Date mentions as Y-M-D strings ('?' where unknown), and the text without them."""
     found: list[str] = []
     rest = form
-    for pattern in _DATE_RES:
+    for pattern in DATE_RES:
         def take(m: re.Match[str]) -> str:
             groups = m.groupdict()
             year = groups.get("y") or "?"
-            month = groups.get("m") or (str(_MONTHS[groups["mn"]]) if groups.get("mn") else "?")
+            month = groups.get("m") or (str(MONTHS[groups["mn"]]) if groups.get("mn") else "?")
             day = groups.get("d") or groups.get("d1") or groups.get("d2") or "?"
             if groups.get("mn") == "may" and year == "?" and day == "?":
                 return m.group()  # "may" the verb
@@ -261,7 +180,7 @@ def _dates_and_rest(form: str) -> tuple[list[str], str]:
 def _roles(tagged: str) -> tuple[tuple[int, str], ...]:
     """Who acts and who receives, from explicit patterns only (向, from/to, supply verbs)."""
     found: set[tuple[int, str]] = set()
-    for pattern, roles in _ROLE_PATTERNS:
+    for pattern, roles in ROLE_PATTERNS:
         for m in pattern.finditer(tagged):
             for group, role in enumerate(roles, start=1):
                 if role is not None:
@@ -305,7 +224,7 @@ def _words(form: str) -> set[str]:
 def _polarity(words: set[str]) -> tuple[tuple[int, int], ...]:
     """For each antonym pair, which side the text uses: (index, +1 or -1)."""
     sides = []
-    for index, (positive, negative) in enumerate(_ANTONYMS):
+    for index, (positive, negative) in enumerate(ANTONYMS):
         pos, neg = bool(words & set(positive)), bool(words & set(negative))
         if pos != neg:
             sides.append((index, 1 if pos else -1))
@@ -320,7 +239,7 @@ def match_columns(text: str) -> tuple[str, str]:
     """
     form = _canonical_units(matching_form(text))
     _, without_dates = _dates_and_rest(form)
-    return form, ",".join(sorted(_NUMBER_RE.findall(without_dates)))
+    return form, ",".join(sorted(NUMBER_RE.findall(without_dates)))
 
 
 def features(
@@ -330,20 +249,20 @@ def features(
     if form is None:
         form = _canonical_units(matching_form(text))
     dates, without_dates = _dates_and_rest(form)
-    with_names = _DEMONYM_RE.sub(lambda m: _DEMONYMS[m.group()], form)
+    with_names = DEMONYM_RE.sub(lambda m: DEMONYMS[m.group()], form)
     tagged = (lexicon or PartyLexicon()).tag(with_names)
     words = _words(form)
     return ClaimFeatures(
         text=text, form=form,
         scored=re.sub(r"\s+", " ", _HAN_CHAR.sub(r" \1 ", tagged)).strip(),
-        numbers=tuple(sorted(_NUMBER_RE.findall(without_dates))),
+        numbers=tuple(sorted(NUMBER_RE.findall(without_dates))),
         dates=tuple(dates),
         parties=_party_mentions(tagged),
         roles=_roles(tagged),
         order=_local_order(tagged),
-        negations=len(_NEGATIONS_EN.findall(tagged)) + len(_NEGATIONS_ZH.findall(tagged)),
+        negations=len(NEGATIONS_EN.findall(tagged)) + len(NEGATIONS_ZH.findall(tagged)),
         polarity=_polarity(words),
-        topics=frozenset(t for t, ws in _TOPICS.items() if words & set(ws)),
+        topics=frozenset(t for t, ws in TOPICS.items() if words & set(ws)),
     )
 
 
