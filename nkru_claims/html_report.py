@@ -19,7 +19,7 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from nkru_claims.models import STANCE_KINDS, STATUSES, Claim, Party, Stance
-from nkru_claims.reports import claim_detail
+from nkru_claims.reports import claim_detail, describe_period
 from nkru_claims.status import AFFIRMING, DENYING, DOUBTING, StanceFact, positions
 
 # position -> (symbol, class); the word shown next to it is the stance kind itself
@@ -87,13 +87,7 @@ def _lang(tag: str | None) -> str:
 
 
 def _period(start: str | None, end: str | None) -> str:
-    if start and end:
-        return start if start == end else f"{start} \u2192 {end}"
-    if start:
-        return f"since {start}"
-    if end:
-        return f"until {end}"
-    return "no date"
+    return describe_period(start, end, undated="no date")
 
 
 def render_html(session: Session, *, title: str = "nkru-claims: who asserts, who denies") -> str:

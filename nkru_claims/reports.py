@@ -205,6 +205,17 @@ def party_records(session: Session) -> list[dict[str, Any]]:
     return [r for r in records.values() if r["asserts"] or r["denies"] or r["questions"]]
 
 
+def describe_period(start: str | None, end: str | None, *, undated: str = "") -> str:
+    """'2024-10-08 → 2024-10-13', 'since 2023-09-01', one day, or ``undated``."""
+    if start and end:
+        return start if start == end else f"{start} \u2192 {end}"
+    if start:
+        return f"since {start}"
+    if end:
+        return f"until {end}"
+    return undated
+
+
 def describe_source(source: dict[str, Any] | None) -> str:
     if not source:
         return "no source"

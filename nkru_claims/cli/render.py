@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from nkru_claims.reports import describe_source
+from nkru_claims.reports import describe_period, describe_source
 
 STATUS_STYLES = {
     "contested": "bold red",
@@ -30,14 +30,7 @@ def console() -> Console:
 
 
 def _period(row: dict[str, Any]) -> str:
-    start, end = row.get("period_start"), row.get("period_end")
-    if start and end:
-        return start if start == end else f"{start} → {end}"
-    if start:
-        return f"since {start}"
-    if end:
-        return f"until {end}"
-    return ""
+    return describe_period(row.get("period_start"), row.get("period_end"))
 
 
 def claims_table(rows: list[dict[str, Any]]) -> None:
