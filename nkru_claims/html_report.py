@@ -11,15 +11,14 @@ Quotes and wordings carry their ``lang`` so browsers pick the right CJK glyphs.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
 from html import escape
 from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from nkru_claims.models import STANCE_KINDS, STATUSES, Claim, Party, Stance
-from nkru_claims.reports import claim_detail, describe_period
+from nkru_claims.models import STANCE_KINDS, STATUSES, Claim
+from nkru_claims.reports import claim_detail, describe_period, stance_facts
 from nkru_claims.status import AFFIRMING, DENYING, DOUBTING, StanceFact, positions
 
 # position -> (symbol, class); the word shown next to it is the stance kind itself
@@ -138,16 +137,7 @@ def _cell_state(facts: list[StanceFact], party_id: int) -> tuple[str, str | None
 
 
 def _matrix(session: Session, claims: list[Claim]) -> str:
-    rows = session.exec(
-        select(Stance, Party.name).join(Party, col(Party.id) == Stance.party_id)
-        .order_by(Stance.id)
-    ).all()
-    facts: dict[int, list[StanceFact]] = defaultdict(list)
-    names: dict[int, str] = {}
-    for stance, name in rows:
-        facts[stance.claim_id].append(
-            StanceFact(stance.party_id, stance.kind, stance.stated_on, stance.id))
-        names[stance.party_id] = name
+    facts, names = stance_facts(session, [c.id for c in claims])
     parties = sorted(names, key=lambda pid: names[pid].casefold())
     legend = (
         "<p class=\"legend\">Each cell is the party's current position (its latest stance "

@@ -58,22 +58,34 @@ def _stance_rows(session: Session, claim_ids: Sequence[int]) -> list[tuple[Stanc
     return rows
 
 
-def claim_summaries(session: Session, claims: Sequence[Claim]) -> list[dict[str, Any]]:
-    """One row a claim, with the parties on each side by their current position."""
+def stance_facts(
+    session: Session, claim_ids: Sequence[int]
+) -> tuple[dict[int, list[StanceFact]], dict[int, str]]:
+    """The status-deciding facts of these claims' stances, and the names of their parties.
+
+    Plain columns, not ORM objects: this runs for every listed or reported claim.
+    """
     facts: dict[int, list[StanceFact]] = defaultdict(list)
     names: dict[int, str] = {}
-    source_counts: dict[int, int] = defaultdict(int)
-    ids = [c.id for c in claims]
-    for start in range(0, len(ids), 900):
-        chunk = ids[start : start + 900]
-        # Plain columns, not ORM objects: this runs for every listed claim.
+    for start in range(0, len(claim_ids), 900):
         for claim_id, party_id, kind, stated_on, stance_id, name in session.execute(
             select(Stance.claim_id, Stance.party_id, Stance.kind, Stance.stated_on, Stance.id,
                    Party.name).join(Party, col(Party.id) == Stance.party_id)
-            .where(col(Stance.claim_id).in_(chunk))
+            .where(col(Stance.claim_id).in_(claim_ids[start : start + 900]))
+            .order_by(Stance.id)
         ):
             facts[claim_id].append(StanceFact(party_id, kind, stated_on, stance_id))
             names[party_id] = name
+    return facts, names
+
+
+def claim_summaries(session: Session, claims: Sequence[Claim]) -> list[dict[str, Any]]:
+    """One row a claim, with the parties on each side by their current position."""
+    ids = [c.id for c in claims]
+    facts, names = stance_facts(session, ids)
+    source_counts: dict[int, int] = defaultdict(int)
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
         for claim_id, count in session.execute(
             select(ClaimSource.claim_id, func.count()).where(col(ClaimSource.claim_id).in_(chunk))
             .group_by(ClaimSource.claim_id)
