@@ -16,6 +16,9 @@ ENV_VAR = "NKRU_CLAIMS_DB"
 # must agree as well. Chosen on tests/data/match_pairs.jsonl (see the README).
 DEFAULT_THRESHOLD = 75.0
 ACTOR_ENV_VAR = "NKRU_CLAIMS_USER"
+# Claims a listing or report shows unless told otherwise: a page a person can read, and
+# an answer that stays instant on a database of a million claims. --all shows every one.
+PAGE_SIZE = 50
 
 
 def default_database_path() -> Path:

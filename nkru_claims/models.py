@@ -27,9 +27,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlmodel import Field, SQLModel
 
+LIVE = text("deleted_at IS NULL")
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -121,7 +123,9 @@ class Claim(SQLModel, table=True):
                         "'mostly_false', 'false', 'unproven')", name="verdict"),
         CheckConstraint("quantity_low IS NULL OR quantity_low >= 0", name="quantity_low"),
         CheckConstraint("quantity_high IS NULL OR quantity_high >= 0", name="quantity_high"),
-        Index("ix_claim_status_id", "status", "id"),
+        # Only live claims: `list --contested` counts and pages them from the index alone.
+        Index("ix_claim_live_status_id", "status", "id", sqlite_where=LIVE,
+              postgresql_where=LIVE),
     )
 
     id: int | None = Field(default=None, primary_key=True)

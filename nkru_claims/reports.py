@@ -16,7 +16,7 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from nkru_claims.models import Claim, ClaimSource, ClaimWording, Evidence, Party, Source, Stance
-from nkru_claims.services.claims import claim_quantity, get_claim
+from nkru_claims.services.claims import ClaimFilter, claim_quantity, get_claim, page_claims
 from nkru_claims.status import AFFIRMING, DENYING, DOUBTING, StanceFact, positions
 
 SIDES = (("asserting", AFFIRMING), ("denying", DENYING), ("questioning", DOUBTING))
@@ -168,12 +168,15 @@ def claim_detail(session: Session, claim_id: int) -> dict[str, Any]:
     }
 
 
-def who_asserts_who_denies(session: Session, *, statuses: Sequence[str] = ("contested",)) -> dict:
-    """For each claim with these statuses, the two sides; for each party, its record."""
-    claims = session.exec(
-        select(Claim).where(col(Claim.status).in_(list(statuses)), col(Claim.deleted_at).is_(None))
-        .order_by(Claim.id)
-    ).all()
+def who_asserts_who_denies(
+    session: Session, *, statuses: Sequence[str] = ("contested",), limit: int | None = None,
+    after: int | None = None,
+) -> dict[str, Any]:
+    """For a page of claims with these statuses, the two sides; for each party, its record
+    on those claims. ``total`` counts every such claim; ``next_after`` starts the next page.
+    """
+    page = page_claims(session, ClaimFilter(statuses=statuses, limit=limit, after=after))
+    claims = page.claims
     stance_rows = _stance_rows(session, [c.id for c in claims])
     sources = _sources_by_id(session, (s.source_id for s, _ in stance_rows))
     by_claim: dict[int, list[tuple[Stance, str]]] = defaultdict(list)
@@ -191,18 +194,34 @@ def who_asserts_who_denies(session: Session, *, statuses: Sequence[str] = ("cont
                 _stance_dict(s, name, sources) for s, name in by_claim[claim.id] if s.kind in kinds
             ]
         claim_entries.append(entry)
-    return {"claims": claim_entries, "parties": party_records(session)}
+    return {"statuses": list(statuses), "total": page.total, "next_after": page.next_after,
+            "claims": claim_entries,
+            "parties": party_records(session, claim_ids=[c.id for c in claims])}
 
 
-def party_records(session: Session) -> list[dict[str, Any]]:
-    """Each party that takes a stance, with the claims it affirms, denies and questions."""
-    rows = session.exec(
+def party_records(
+    session: Session, *, party_id: int | None = None, claim_ids: Sequence[int] | None = None,
+) -> list[dict[str, Any]]:
+    """Each party that takes a stance, with the claims it affirms, denies and questions.
+
+    ``party_id`` keeps one party's record, ``claim_ids`` keeps only those claims: both go
+    through an index, so neither reads every stance of a large database.
+    """
+    query = (
         select(Party.name, Party.kind, Stance.kind, Claim.id, Claim.text, Claim.status)
         .join(Stance, col(Stance.party_id) == Party.id)
         .join(Claim, col(Claim.id) == Stance.claim_id)
         .where(col(Claim.deleted_at).is_(None))
-        .order_by(Party.name, Claim.id)
-    ).all()
+    )
+    if party_id is not None:
+        query = query.where(Stance.party_id == party_id)
+    rows: list[Any] = []
+    if claim_ids is None:
+        rows = list(session.exec(query.order_by(Party.name, Claim.id)).all())
+    else:
+        for start in range(0, len(claim_ids), 900):
+            rows += session.exec(query.where(col(Claim.id).in_(claim_ids[start : start + 900])))
+        rows.sort(key=lambda row: (row[0], row[3]))
     records: dict[str, dict[str, Any]] = {}
     for party_name, party_kind, stance_kind, claim_id, text, status in rows:
         record = records.setdefault(
@@ -249,17 +268,35 @@ def _stance_line(stance: dict[str, Any]) -> str:
     return line
 
 
+def describe_page(shown: int, total: int, next_after: int | None, noun: str = "claims") -> str:
+    """'50 of 17,296 contested claims; next page: --after 812, or --all' (or just the count)."""
+    if next_after is None and shown == total:
+        return f"{total:,} {noun}"
+    line = f"{shown:,} of {total:,} {noun}"
+    if next_after is not None:
+        line += f"; next page: --after {next_after}, or --all"
+    return line
+
+
+def report_page_line(report: dict[str, Any]) -> str:
+    statuses = "/".join(report.get("statuses") or ["contested"])
+    return describe_page(len(report["claims"]), report.get("total", len(report["claims"])),
+                         report.get("next_after"), f"{statuses} claims")
+
+
 def render_markdown(report: dict[str, Any]) -> str:
     lines = ["# Who asserts, who denies", ""]
     if not report["claims"]:
         lines += ["No contested claims.", ""]
+    else:
+        lines += [f"_{report_page_line(report)}_", ""]
     for claim in report["claims"]:
         lines += [f"## #{claim['id']} {claim['text']}", "", f"Status: {claim['status']}", ""]
         for side, title in (("asserting", "Asserting"), ("denying", "Denying"),
                             ("questioning", "Questioning")):
             if claim[side]:
                 lines += [f"**{title}**", "", *(_stance_line(s) for s in claim[side]), ""]
-    lines += ["# Party records", ""]
+    lines += ["# Party records", "", "Each party's stances on the claims above.", ""]
     for record in report["parties"]:
         lines += [f"## {record['party']} ({record['kind'].replace('_', ' ')})", ""]
         for bucket in ("asserts", "denies", "questions"):

@@ -29,7 +29,7 @@ def test_contested_claims_are_found_through_the_status_index(seeded_url: str) ->
                                         col(Claim.status).in_(["contested"]))
                  .order_by(Claim.id))
     plan = _plan(seeded_url, statement)
-    assert "ix_claim_status_id" in plan, plan
+    assert "ix_claim_live_status_id" in plan, plan
 
 
 def test_a_claims_stances_are_found_through_the_claim_index(seeded_url: str) -> None:

@@ -65,7 +65,7 @@ def test_concurrent_writers_lose_nothing(db_url: str, cli) -> None:  # noqa: ANN
     rows = table_rows(db_url)
     assert len(rows["claim"]) == WORKERS * CLAIMS_EACH
     assert len(rows["stance"]) == 2 * WORKERS * CLAIMS_EACH
-    listed = json.loads(cli("list", "--contested", "--json").stdout)
+    listed = json.loads(cli("list", "--contested", "--all", "--json").stdout)
     assert len(listed) == WORKERS * CLAIMS_EACH
     log = json.loads(cli("log", "--user", "worker-3", "--limit", "1000", "--json").stdout)
     assert sum(e["entity"] == "claim" for e in log) == CLAIMS_EACH

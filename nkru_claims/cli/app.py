@@ -78,6 +78,21 @@ def global_options(
     ctx.obj = State(db=db, acting_as=acting_as)
 
 
+LimitOption = Annotated[int | None, typer.Option(
+    min=1, help="How many claims to show (default 50).", show_default=False)]
+AfterOption = Annotated[int | None, typer.Option(
+    "--after", min=0, help="Start after this claim ID (the next page).", show_default=False)]
+AllOption = Annotated[bool, typer.Option("--all", help="Every matching claim, no paging.")]
+
+
+def page_size(limit: int | None, show_all: bool) -> int | None:
+    from nkru_claims.config import PAGE_SIZE
+
+    if show_all and limit:
+        raise fail("choose one of --limit and --all")
+    return None if show_all else (limit or PAGE_SIZE)
+
+
 def fail(message: str, code: int = 1) -> typer.Exit:
     typer.echo(f"Error: {message}", err=True)
     return typer.Exit(code=code)

@@ -7,7 +7,18 @@ from typing import Annotated
 
 import typer
 
-from nkru_claims.cli.app import app, echo_json, fail, interactive, transaction, user_errors
+from nkru_claims.cli.app import (
+    AfterOption,
+    AllOption,
+    LimitOption,
+    app,
+    echo_json,
+    fail,
+    interactive,
+    page_size,
+    transaction,
+    user_errors,
+)
 from nkru_claims.errors import InvalidInput
 from nkru_claims.values import parse_date
 
@@ -243,33 +254,41 @@ def list_command(
         "--from", help="Claims about a period that reaches this date or later.")] = None,
     about_to: Annotated[str | None, typer.Option(
         "--to", help="Claims about a period that starts by this date.")] = None,
-    limit: Annotated[int | None, typer.Option(min=1)] = None,
+    limit: LimitOption = None,
+    after: AfterOption = None,
+    show_all: AllOption = False,
     as_json: Annotated[bool, typer.Option("--json", help="A JSON list, for scripts.")] = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="CSV, for spreadsheets.")] = False,
 ) -> None:
-    """List claims, filtered.
+    """List claims, filtered, oldest first, a page at a time (--all for every one).
 
     Example: nkru-claims list --contested --denied-by Kremlin
     """
     from nkru_claims.cli import render
-    from nkru_claims.reports import claim_summaries
-    from nkru_claims.services.claims import ClaimFilter, query_claims
+    from nkru_claims.reports import claim_summaries, describe_page
+    from nkru_claims.services.claims import ClaimFilter, page_claims
 
     if as_json and as_csv:
         raise fail("choose one of --json and --csv")
     filters = ClaimFilter(
         statuses=[*(status or []), *(["contested"] if contested else [])],
         party=party, asserted_by=asserted_by, denied_by=denied_by, search=search,
-        about_from=_date(about_from), about_to=_date(about_to, end=True), limit=limit,
+        about_from=_date(about_from), about_to=_date(about_to, end=True),
+        limit=page_size(limit, show_all), after=after,
     )
     with transaction(ctx) as session:
-        rows = claim_summaries(session, query_claims(session, filters))
-    if as_json:
-        echo_json(rows)
-    elif as_csv:
-        typer.echo(render.claims_csv(rows), nl=False)
+        page = page_claims(session, filters)
+        rows = claim_summaries(session, page.claims)
+    footer = describe_page(len(rows), page.total, page.next_after)
+    if as_json or as_csv:
+        if as_json:
+            echo_json(rows)
+        else:
+            typer.echo(render.claims_csv(rows), nl=False)
+        if page.next_after is not None:
+            typer.echo(footer, err=True)  # stderr: the JSON or CSV itself stays clean
     else:
-        render.claims_table(rows)
+        render.claims_table(rows, footer)
 
 
 @app.command("show")

@@ -114,7 +114,7 @@ def party_show(
     with transaction(ctx) as session:
         found = get_party(session, party)
         row = next(r for r in list_parties(session) if r.id == found.id)
-        record = next((r for r in party_records(session) if r["party"] == found.name), None)
+        record = next(iter(party_records(session, party_id=found.id)), None)
     data = {**row.__dict__,
             "wikidata_url": f"https://www.wikidata.org/wiki/{row.wikidata_id}"
             if row.wikidata_id else None,

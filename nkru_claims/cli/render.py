@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from nkru_claims.reports import describe_period, describe_source
+from nkru_claims.reports import describe_period, describe_source, report_page_line
 
 STATUS_STYLES = {
     "contested": "bold red",
@@ -33,7 +33,7 @@ def _period(row: dict[str, Any]) -> str:
     return describe_period(row.get("period_start"), row.get("period_end"))
 
 
-def claims_table(rows: list[dict[str, Any]]) -> None:
+def claims_table(rows: list[dict[str, Any]], footer: str | None = None) -> None:
     out = console()
     if not rows:
         out.print("No claims match.")
@@ -56,7 +56,7 @@ def claims_table(rows: list[dict[str, Any]]) -> None:
             ", ".join(row["denied_by"]),
         )
     out.print(table)
-    out.print(f"{len(rows)} claim{'s' if len(rows) != 1 else ''}")
+    out.print(footer or f"{len(rows)} claim{'s' if len(rows) != 1 else ''}")
 
 
 CSV_COLUMNS = (
@@ -152,6 +152,8 @@ def who_asserts_report(report: dict[str, Any]) -> None:
     out.print(Text("Who asserts, who denies", style="bold"))
     if not report["claims"]:
         out.print("No contested claims.")
+    else:
+        out.print(report_page_line(report), style="dim")
     for claim in report["claims"]:
         out.print()
         out.print(Text(f"#{claim['id']} ", style="bold"), Text(claim["text"], style="bold"))
@@ -161,7 +163,7 @@ def who_asserts_report(report: dict[str, Any]) -> None:
                 line.append_text(_stance_text(stance))
                 out.print(line)
     out.print()
-    out.print(Text("Party records", style="bold"))
+    out.print(Text("Party records (on the claims above)", style="bold"))
     table = Table(expand=False)
     for name in ("Party", "Asserts", "Denies", "Questions"):
         table.add_column(name, overflow="fold")

@@ -6,12 +6,22 @@ from typing import Annotated
 
 import typer
 
-from nkru_claims.cli.app import app, echo_json, fail, transaction
+from nkru_claims.cli.app import (
+    AfterOption,
+    AllOption,
+    LimitOption,
+    app,
+    echo_json,
+    fail,
+    page_size,
+    transaction,
+)
 
 FORMATS = ("terminal", "md", "json", "html")
 
 
-def print_report(ctx: typer.Context, report_format: str, output: str | None = None) -> None:
+def print_report(ctx: typer.Context, report_format: str, output: str | None = None, *,
+                 limit: int | None = None, after: int | None = None) -> None:
     from nkru_claims.cli import render
     from nkru_claims.cli.exchange import write_output
     from nkru_claims.reports import render_markdown, who_asserts_who_denies
@@ -26,7 +36,7 @@ def print_report(ctx: typer.Context, report_format: str, output: str | None = No
 
             text = render_html(session)
         else:
-            report = who_asserts_who_denies(session)
+            report = who_asserts_who_denies(session, limit=limit, after=after)
     if report_format == "html":
         write_output(output or "-", text, "HTML report")
     elif output:
@@ -52,9 +62,14 @@ def report_command(
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write to a file.")]
     = None,
+    limit: LimitOption = None,
+    after: AfterOption = None,
+    show_all: AllOption = False,
 ) -> None:
-    """Who asserts versus who denies: each contested claim's two sides, and each party's record.
+    """Who asserts versus who denies: each contested claim's two sides, and each party's
+    record on them; a page at a time (--all for every contested claim; html is always all).
 
     Example: nkru-claims report --format html -o report.html
     """
-    print_report(ctx, "json" if as_json else report_format, output)
+    print_report(ctx, "json" if as_json else report_format, output,
+                 limit=page_size(limit, show_all), after=after)

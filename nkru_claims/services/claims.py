@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import and_, exists, or_
@@ -52,6 +52,19 @@ class ClaimFilter:
     about_from: date | None = None
     about_to: date | None = None
     limit: int | None = None
+    after: int | None = None  # keyset paging: only claims with a larger id
+
+
+@dataclass(frozen=True)
+class ClaimPage:
+    """One page of a listing: its claims, how many match in all, and where the next starts.
+
+    ``next_after`` is the last id shown when more claims follow (pass it as ``after``).
+    """
+
+    claims: list[Claim]
+    total: int
+    next_after: int | None
 
 
 def _match_columns(text: str) -> tuple[str, str]:
@@ -330,9 +343,9 @@ def _party_stance(party_id: int, kinds: frozenset[str] | None):  # noqa: ANN202
     return exists().where(condition)
 
 
-def query_claims(session: Session, filters: ClaimFilter) -> list[Claim]:
-    """Claims matching every given filter, oldest first."""
-    query = select(Claim).where(col(Claim.deleted_at).is_(None))
+def _matching(session: Session, filters: ClaimFilter, *columns):  # noqa: ANN001, ANN202
+    """A select of ``columns`` restricted by every filter but the page (after, limit)."""
+    query = select(*columns).where(col(Claim.deleted_at).is_(None))
     if filters.statuses:
         statuses = [choice(s, STATUSES, "status") for s in filters.statuses]
         query = query.where(col(Claim.status).in_(statuses))
@@ -362,10 +375,42 @@ def query_claims(session: Session, filters: ClaimFilter) -> list[Claim]:
         if filters.about_to:
             starts = _coalesce(Claim.period_start, Claim.period_end)
             query = query.where(starts <= filters.about_to)
+    return query
+
+
+def query_claims(session: Session, filters: ClaimFilter) -> list[Claim]:
+    """Claims matching every given filter, oldest first."""
+    query = _matching(session, filters, Claim)
+    if filters.after is not None:
+        query = query.where(col(Claim.id) > filters.after)
     query = query.order_by(Claim.id)
     if filters.limit:
         query = query.limit(filters.limit)
     return list(session.exec(query).all())
+
+
+def count_claims(session: Session, filters: ClaimFilter) -> int:
+    """How many claims match the filters, on every page together."""
+    from sqlalchemy import func
+
+    query = _matching(session, filters, func.count(col(Claim.id)))
+    return int(session.execute(query).scalar_one())
+
+
+def page_claims(session: Session, filters: ClaimFilter) -> ClaimPage:
+    """A page of claims (``filters.limit`` of them after ``filters.after``) and the total.
+
+    Keyset paging on the id keeps a late page as cheap as the first: the status index
+    is ordered by id, so the database walks straight to the page.
+    """
+    if not filters.limit:
+        claims = query_claims(session, filters)
+        total = len(claims) if filters.after is None else count_claims(session, filters)
+        return ClaimPage(claims, total, None)
+    claims = query_claims(session, replace(filters, limit=filters.limit + 1))
+    more = len(claims) > filters.limit
+    claims = claims[: filters.limit]
+    return ClaimPage(claims, count_claims(session, filters), claims[-1].id if more else None)
 
 
 def _coalesce(*columns):  # noqa: ANN002, ANN202
