@@ -10,7 +10,7 @@ same file twice adds nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -105,26 +105,36 @@ def import_document(
     progress: bulk.Progress | None = None,
 ) -> ImportSummary:
     """Everything in the document, or (on any error) nothing; one audit entry for it all."""
+    return import_claims(session, document, _list(document, "claims"), origin=origin,
+                         progress=progress)
+
+
+def import_claims(
+    session: Session, head: dict[str, Any], claims: Iterable[Any], *,
+    origin: str | None = None, progress: bulk.Progress | None = None,
+) -> ImportSummary:
+    """The head's parties and sources, then ``claims`` as they come (a list, or a stream
+    from ``json_stream``): all of it, or on any error nothing."""
     summary = ImportSummary()
     with audit.quiet(session):
-        _import_parties(session, _list(document, "parties"), summary)
-        sources = _import_sources(session, _list(document, "sources"), summary)
+        _import_parties(session, _list(head, "parties"), summary)
+        sources = _import_sources(session, _list(head, "sources"), summary)
         reader = bulk.ClaimReader(session, sources)
-        pending: list[bulk.PendingClaim] = []
-        for index, raw in enumerate(_list(document, "claims")):
-            with _at(f"claims[{index}]"):
-                data = _object(raw)
-                with _at("quantity"):
-                    quantity = _quantity(data.get("quantity"))
-                claim = reader.read(data, quantity, _at)
+        with bulk.ClaimInserter(session, progress) as inserter:
+            for index, raw in enumerate(claims):
+                with _at(f"claims[{index}]"):
+                    data = _object(raw)
+                    with _at("quantity"):
+                        quantity = _quantity(data.get("quantity"))
+                    claim = reader.read(data, quantity, _at)
                 if claim is None:
                     summary.claims_skipped.append(data.get("ref"))
                 else:
-                    pending.append(claim)
-        bulk.insert_claims(session, pending, progress)
-        summary.claims_added = len(pending)
-        summary.stances_added = bulk.count(pending, "stances")
-        summary.evidence_added = bulk.count(pending, "evidence")
+                    inserter.add(claim)
+            inserter.finish()
+        summary.claims_added = inserter.claims
+        summary.stances_added = inserter.stances
+        summary.evidence_added = inserter.evidence
     audit.record(session, action="import", entity="file", details={
         "file": origin, "claims": summary.claims_added, "stances": summary.stances_added,
         "evidence": summary.evidence_added, "parties": summary.parties_added,

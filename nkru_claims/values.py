@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from nkru_claims.errors import InvalidInput
@@ -15,11 +16,19 @@ _TRACKING_PARAMS = re.compile(r"^(utm_[a-z]+|fbclid|gclid|mc_cid|mc_eid|ref_src)
 
 def parse_date(text: str | None, *, end_of_period: bool = False) -> date | None:
     """'2024', '2024-10' or '2024-10-18'; a partial date is the period's first day, or last."""
-    if text is None or not str(text).strip():
-        return None
-    if isinstance(text, date):
+    if text is None or isinstance(text, date):
         return text
-    match = _PARTIAL_DATE.match(str(text).strip())
+    if isinstance(text, str):
+        return _parse_date_text(text, end_of_period)
+    return _parse_date_text(str(text), end_of_period)
+
+
+@lru_cache(maxsize=4096)
+def _parse_date_text(text: str, end_of_period: bool) -> date | None:
+    """Cached: an import of a million stances names a few thousand distinct days."""
+    if not text.strip():
+        return None
+    match = _PARTIAL_DATE.match(text.strip())
     if not match:
         raise InvalidInput(f"not a date: {text!r} (use YYYY-MM-DD, YYYY-MM or YYYY)")
     year, month, day = (int(part) if part else None for part in match.groups())

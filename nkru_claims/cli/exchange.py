@@ -27,6 +27,16 @@ def _read(path: str) -> str:
         raise fail(f"cannot read {path}: {exc.strerror}") from None
 
 
+def _check_readable(path: str) -> None:
+    try:
+        with open(path, "rb"):
+            pass
+    except FileNotFoundError:
+        raise fail(f"no such file: {path}") from None
+    except OSError as exc:
+        raise fail(f"cannot read {path}: {exc.strerror}") from None
+
+
 def write_output(path: str, text: str, what: str) -> None:
     """Write atomically (a partial file is renamed into place), or to stdout for '-'."""
     if path == "-":
@@ -56,14 +66,29 @@ def _format_of(path: str, given: str | None, allowed: tuple[str, ...]) -> str:
 
 def import_file(ctx: typer.Context, path: str, file_format: str | None = None,
                 skip_bad: bool = False) -> None:
-    text = _read(path)
     if _format_of(path, file_format, IMPORT_FORMATS) == "csv":
-        _import_csv(ctx, path, text, skip_bad)
+        _import_csv(ctx, path, _read(path), skip_bad)
         return
-    from nkru_claims.exchange import import_document, load_document
+    from nkru_claims.json_stream import spooled_stdin
+
+    if path == "-":
+        with spooled_stdin() as spooled:
+            _import_json(ctx, spooled, origin="-")
+    else:
+        _check_readable(path)
+        _import_json(ctx, path, origin=path)
+
+
+def _import_json(ctx: typer.Context, path: str, origin: str) -> None:
+    """Streamed from the file: memory stays flat however many claims it holds."""
+    from nkru_claims.exchange import import_claims
+    from nkru_claims.json_stream import read_document
 
     with transaction(ctx) as session, progress("Importing claims") as report:
-        summary = import_document(session, load_document(text), origin=path, progress=report)
+        document = read_document(path)
+        by_bytes = report and (lambda _done, _total: report(document.position, document.size))
+        summary = import_claims(session, document.head, document.claims(), origin=origin,
+                                progress=by_bytes or None)
     skipped = (f", {len(summary.claims_skipped)} already present"
                if summary.claims_skipped else "")
     typer.echo(
