@@ -1,6 +1,5 @@
 """Commands that add and read claims: add, stance, evidence, verdict, list, show."""
 
-from __future__ import annotations
 
 from datetime import date
 from typing import Annotated

@@ -1,6 +1,5 @@
 """Commands that move whole databases: import, export, demo."""
 
-from __future__ import annotations
 
 import sys
 from pathlib import Path

@@ -1,6 +1,5 @@
 """Commands that change or look back at what was recorded: edit, delete, restore, log, backup."""
 
-from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated

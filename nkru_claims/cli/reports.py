@@ -1,6 +1,5 @@
 """The who-asserts-versus-who-denies report."""
 
-from __future__ import annotations
 
 from typing import Annotated
 

@@ -1,6 +1,5 @@
 """Commands for sources: source add, source list."""
 
-from __future__ import annotations
 
 from typing import Annotated
 
