@@ -47,7 +47,9 @@ def migrations_path() -> Path:
     return Path(__file__).resolve().parent.parent / "alembic"
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, read_only: bool = False) -> Engine:
+    """``read_only``: for a process that only reads (dedupe's workers); on SQLite its
+    transactions then do not take the write lock, which a writer may be holding."""
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -66,7 +68,7 @@ def make_engine(url: str) -> Engine:
             parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
         )
         event.listen(engine, "connect", _configure_sqlite)
-        event.listen(engine, "begin", _begin_immediate)
+        event.listen(engine, "begin", _begin_deferred if read_only else _begin_immediate)
         return engine
     try:
         return create_engine(parsed, pool_pre_ping=True)
@@ -85,6 +87,10 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:  # noqa: ANN
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.close()
+
+
+def _begin_deferred(connection) -> None:  # noqa: ANN001
+    connection.exec_driver_sql("BEGIN")
 
 
 def _begin_immediate(connection) -> None:  # noqa: ANN001

@@ -12,7 +12,7 @@ from rapidfuzz import fuzz, process
 from nkru_claims.db import make_engine, session_scope
 from nkru_claims.exchange import import_document
 from nkru_claims.matching import DEFAULT_THRESHOLD, compare_features, features
-from nkru_claims.services import dedupe
+from nkru_claims.services import blocking, dedupe
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from generate import generate_corpus  # noqa: E402
@@ -30,9 +30,9 @@ def dedupe_refs(url: str) -> dict[str, int]:
 
 def _every_pair(session, threshold: float) -> dict[tuple[int, int], float]:  # noqa: ANN001
     """The reference: every text scored against every other, then the same facts gate."""
-    claims = dedupe._live_claims(session)
+    claims = blocking.live_claims(session)
     by_id = {c.id: c for c in claims}
-    variants = dedupe._variants(session, claims)
+    variants = blocking.variants(session, claims)
     lexicon = dedupe.party_lexicon(session)
     found = [features(v.text, lexicon, form=v.form) for v in variants]
     scored = [f.scored for f in found]
@@ -41,7 +41,7 @@ def _every_pair(session, threshold: float) -> dict[tuple[int, int], float]:  # n
     accepted: dict[tuple[int, int], float] = {}
     for i, j in zip(*matrix.nonzero(), strict=True):
         a, b = variants[i].claim_id, variants[j].claim_id
-        if i >= j or a == b or dedupe.claim_conflicts(by_id[a], by_id[b]):
+        if i >= j or a == b or blocking.claim_conflicts(by_id[a], by_id[b]):
             continue
         stored = by_id[a].quantity_unit is not None and by_id[b].quantity_unit is not None
         verdict = compare_features(found[i], found[j], threshold, quantities=not stored)
@@ -103,7 +103,7 @@ def test_worker_processes_find_the_same_pairs_as_one_process(
     engine = make_engine(corpus_url)
     with session_scope(engine) as session:
         alone = dedupe.duplicate_pairs(session)
-        monkeypatch.setattr(dedupe, "PARALLEL_FROM", 0)
+        monkeypatch.setattr(blocking, "PARALLEL_FROM", 0)
         reports: list[tuple[int, int | None]] = []
         shared = dedupe.duplicate_pairs(session, progress=lambda d, t: reports.append((d, t)))
     engine.dispose()
