@@ -5,7 +5,6 @@ Each command opens the database, runs one library call inside one transaction
 stderr with exit code 1. Anything that is not an ``NkruError`` is a bug and surfaces.
 """
 
-
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager

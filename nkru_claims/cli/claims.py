@@ -1,6 +1,5 @@
 """Commands that add and read claims: add, stance, evidence, verdict, list, show."""
 
-
 from datetime import date
 from typing import Annotated
 
@@ -263,7 +262,6 @@ def list_command(
 
     Example: nkru-claims list --contested --denied-by Kremlin
     """
-    from nkru_claims.cli import render
     from nkru_claims.reports import claim_summaries, describe_page
     from nkru_claims.services.claims import ClaimFilter, page_claims
 
@@ -279,15 +277,17 @@ def list_command(
         page = page_claims(session, filters)
         rows = claim_summaries(session, page.claims)
     footer = describe_page(len(rows), page.total, page.next_after)
-    if as_json or as_csv:
-        if as_json:
-            echo_json(rows)
-        else:
-            typer.echo(render.claims_csv(rows), nl=False)
-        if page.next_after is not None:
-            typer.echo(footer, err=True)  # stderr: the JSON or CSV itself stays clean
+    if as_json:
+        echo_json(rows)  # no rich for scripts: it is the slowest import of a listing
     else:
-        render.claims_table(rows, footer)
+        from nkru_claims.cli import render
+
+        if as_csv:
+            typer.echo(render.claims_csv(rows), nl=False)
+        else:
+            render.claims_table(rows, footer)
+    if (as_json or as_csv) and page.next_after is not None:
+        typer.echo(footer, err=True)  # stderr: the JSON or CSV itself stays clean
 
 
 @app.command("show")

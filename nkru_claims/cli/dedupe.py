@@ -1,6 +1,5 @@
 """Commands for duplicates: dedupe, compare, merge, unmerge, merges, distinct."""
 
-
 import json
 from typing import Annotated
 

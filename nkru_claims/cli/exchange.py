@@ -1,6 +1,5 @@
 """Commands that move whole databases: import, export, demo."""
 
-
 import sys
 from pathlib import Path
 from typing import Annotated

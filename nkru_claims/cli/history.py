@@ -1,6 +1,5 @@
 """Commands that change or look back at what was recorded: edit, delete, restore, log, backup."""
 
-
 from pathlib import Path
 from typing import Annotated
 

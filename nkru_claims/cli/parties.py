@@ -1,6 +1,5 @@
 """Commands for parties and their aliases: party add, party alias, party list, party show."""
 
-
 from typing import Annotated
 
 import typer

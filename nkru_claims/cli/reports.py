@@ -1,6 +1,5 @@
 """The who-asserts-versus-who-denies report."""
 
-
 from typing import Annotated
 
 import typer
@@ -21,7 +20,6 @@ FORMATS = ("terminal", "md", "json", "html")
 
 def print_report(ctx: typer.Context, report_format: str, output: str | None = None, *,
                  limit: int | None = None, after: int | None = None) -> None:
-    from nkru_claims.cli import render
     from nkru_claims.cli.exchange import write_output
     from nkru_claims.reports import render_markdown, who_asserts_who_denies
 
@@ -49,6 +47,8 @@ def print_report(ctx: typer.Context, report_format: str, output: str | None = No
     elif report_format == "md":
         typer.echo(render_markdown(report), nl=False)
     else:
+        from nkru_claims.cli import render
+
         render.who_asserts_report(report)
 
 

@@ -1,6 +1,5 @@
 """Commands for sources: source add, source list."""
 
-
 from typing import Annotated
 
 import typer
