@@ -10,8 +10,6 @@ single transaction: an error in the millionth claim rolls back the first.
 
 from __future__ import annotations
 
-import os
-import sys
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +19,7 @@ from typing import Any
 from sqlalchemy import Table, func, insert, select
 from sqlmodel import Session
 
+from nkru_claims import workers
 from nkru_claims.errors import ImportFormatError, UnknownParty
 from nkru_claims.models import (
     BEARINGS,
@@ -209,11 +208,8 @@ class ClaimInserter:
     def _submit(self) -> None:
         chunk, self.buffer = self.buffer, []
         texts = [p.row["text"] for p in chunk] + [w["text"] for p in chunk for w in p.wordings]
-        if self.pool is None and len(chunk) == CHUNK and (os.cpu_count() or 1) > 1:
-            import multiprocessing
-
-            method = "fork" if sys.platform == "linux" else "spawn"
-            self.pool = multiprocessing.get_context(method).Pool(os.cpu_count())
+        if self.pool is None and len(chunk) == CHUNK and workers.cores() > 1:
+            self.pool = workers.pool()
         if self.pool is None:
             self.queue.append((chunk, match_columns_of(texts)))
         else:

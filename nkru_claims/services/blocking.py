@@ -13,8 +13,6 @@ the claims nor the work are copied between processes and memory stays that of on
 
 from __future__ import annotations
 
-import os
-import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
@@ -22,6 +20,7 @@ from dataclasses import dataclass, fields
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from nkru_claims import workers
 from nkru_claims.matching import (
     ClaimFeatures,
     PartyLexicon,
@@ -340,14 +339,13 @@ class BlockMatcher:
 
     def _match_in_workers(self, url: str, sizes: dict[str, int],
                           progress: Progress | None) -> Pairs:
-        import multiprocessing
-
         global _WORKER_MATCHER
-        shares = [(keys, sum(sizes[k] for k in keys)) for keys in _shares(sizes, 4 * _cores())]
+        shares = [(keys, sum(sizes[k] for k in keys))
+                  for keys in _shares(sizes, 4 * workers.cores())]
         total, done, accepted = sum(sizes.values()), 0, {}
         _WORKER_MATCHER = (self, url)
         try:
-            with multiprocessing.get_context("fork").Pool(_cores()) as pool:
+            with workers.pool() as pool:
                 for found, size in pool.imap_unordered(_match_share_in_worker, shares):
                     for pair, score in found.items():
                         accepted[pair] = max(score, accepted.get(pair, 0))
@@ -364,17 +362,12 @@ _WORKER_MATCHER: tuple[BlockMatcher, str] | None = None  # set while workers are
 
 def _shareable_url(session: Session) -> str | None:
     """The URL worker processes can open, when workers can be forked and would help."""
-    if _cores() < 2 or sys.platform != "linux":
+    if not workers.can_fork():
         return None
     url = session.get_bind().url
     if url.drivername.startswith("sqlite") and url.database in (None, "", ":memory:"):
         return None
     return url.render_as_string(hide_password=False)
-
-
-def _cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
-        os.cpu_count() or 1)
 
 
 def _shares(sizes: dict[str, int], count: int) -> list[list[str]]:
