@@ -25,22 +25,19 @@ from rapidfuzz import fuzz
 
 from nkru_claims.config import DEFAULT_THRESHOLD
 from nkru_claims.fact_patterns import (
-    ANTONYMS,
-    DATE_RES,
-    DEMONYM_RE,
-    DEMONYMS,
-    MONTHS,
-    NEGATIONS_EN,
-    NEGATIONS_ZH,
+    HAN,
     NUMBER_RE,
-    ROLE_PATTERNS,
-    TOPICS,
+    dates_and_rest,
+    negation_count,
+    party_roles,
+    polarity,
+    signal_words,
+    topics,
+    with_country_names,
+    without_dates,
 )
-from nkru_claims.normalise import matching_text, normalise_text
+from nkru_claims.normalise import matching_text, normalise_text, trie_regex
 from nkru_claims.quantities import UNIT_WORDS, Quantity, find_quantities
-
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_HAN_CHAR = re.compile(f"([{_HAN}])")
 
 
 def matching_form(text: str) -> str:
@@ -48,23 +45,31 @@ def matching_form(text: str) -> str:
     return matching_text(text)
 
 
-def _unit_pattern() -> re.Pattern[str]:
+def _unit_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One regex for the unit words (not single Latin letters), and for each word its
+    canonical unit with a space either side, to replace it with."""
     words = {normalise_text(w): unit for unit, ws in UNIT_WORDS.items() for w in ws}
     words = {w: u for w, u in words.items() if len(w) > 1 or not w.isascii()}
     words.pop("兵", None)  # too short alone: 兵 is part of 士兵, 炮兵, 兵力…
     alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<![a-z])(?:{alternation})(?![a-z])"), words
+    first = "".join(sorted({re.escape(w[0]) for w in words}))
+    # The lookahead changes no match: it lets most positions fail after one test.
+    pattern = re.compile(rf"(?=[{first}])(?<![a-z])(?:{alternation})(?![a-z])")
+    return pattern, {w: f" {unit} " for w, unit in words.items()}
 
 
-_UNIT_RE, _UNIT_OF = _unit_pattern()
-_CLASSIFIER_RE = re.compile(r"(?<=\d)\s*(?:个|名|枚|发)(?=\s|$|[^\w])|(?<=\d)\s*(?:发|枚)")
+_UNIT_RE, _SPACED_UNIT = _unit_pattern()
+_ROUNDS_RE = re.compile(r"(?<=\d)\s*(?:发|枚)(?!\s*(?:shells|missiles))")
+_COUNT_WORD_RE = re.compile(r"(?<=\d)\s*(?:个|名)")
 
 
 def _canonical_units(text: str) -> str:
-    text = _UNIT_RE.sub(lambda m: f" {_UNIT_OF[m.group()]} ", text)
-    text = re.sub(r"(?<=\d)\s*(?:发|枚)(?!\s*(?:shells|missiles))", " shells ", text)
-    text = re.sub(r"(?<=\d)\s*(?:个|名)", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    text = _UNIT_RE.sub(lambda m: _SPACED_UNIT[m[0]], text)
+    if "发" in text or "枚" in text:
+        text = _ROUNDS_RE.sub(" shells ", text)
+    if "个" in text or "名" in text:
+        text = _COUNT_WORD_RE.sub(" ", text)
+    return " ".join(text.split())  # the same whitespace as re's \s, collapsed and stripped
 
 
 # ---- parties -------------------------------------------------------------------------
@@ -95,38 +100,27 @@ class PartyLexicon:
         other = [a for a in self.aliases if not a[0].isascii()]
         parts = []
         if latin:
-            parts.append(rf"(?<![a-z0-9])(?:{_trie_regex(latin)})(?![a-z0-9])")
+            parts.append(rf"(?<![a-z0-9])(?:{trie_regex(latin)})(?![a-z0-9])")
         if other:
-            parts.append(f"(?:{_trie_regex(other)})")
-        return re.compile("|".join(parts))
+            parts.append(f"(?:{trie_regex(other)})")
+        # The lookahead changes no match: it lets most positions fail after one test.
+        first = "".join(sorted({re.escape(a[0]) for a in self.aliases}))
+        return re.compile(f"(?=[{first}])(?:{'|'.join(parts)})")
+
+    @cached_property
+    def replacements(self) -> dict[str, str]:
+        """Each alias's replacement, `` <pID> ``, made once rather than at every match."""
+        return {alias: f" <p{party_id}> " for alias, party_id in self.aliases.items()}
 
     def tag(self, text: str) -> str:
         """Replace each alias with ``<pID>``, longest alias first."""
         if self.pattern is None:
             return text
-        return self.pattern.sub(lambda m: f" <p{self.aliases[m.group()]}> ", text)
+        replacements = self.replacements
+        return self.pattern.sub(lambda m: replacements[m[0]], text)
 
 
-def _trie_regex(words: Iterable[str]) -> str:
-    """A regex matching any of ``words``, longest first, with shared prefixes merged."""
-    trie: dict[str, dict] = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def emit(node: dict[str, dict]) -> str:
-        ends = "" in node
-        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if ends else body
-
-    return emit(trie)
-
-
+_NO_PARTIES = PartyLexicon()
 _PARTY_TOKEN = re.compile(r"<p(\d+)>")
 
 # ---- facts ---------------------------------------------------------------------------
@@ -159,76 +153,47 @@ class ClaimFeatures:
         return {party: frozenset(r) for party, r in roles.items()}
 
 
-def _dates_and_rest(form: str) -> tuple[list[str], str]:
-    """Date mentions as Y-M-D strings ('?' where unknown), and the text without them."""
-    found: list[str] = []
-    rest = form
-    for pattern in DATE_RES:
-        def take(m: re.Match[str]) -> str:
-            groups = m.groupdict()
-            year = groups.get("y") or "?"
-            month = groups.get("m") or (str(MONTHS[groups["mn"]]) if groups.get("mn") else "?")
-            day = groups.get("d") or groups.get("d1") or groups.get("d2") or "?"
-            if groups.get("mn") == "may" and year == "?" and day == "?":
-                return m.group()  # "may" the verb
-            found.append(f"{year}-{month.lstrip('0') or '0'}-{day.lstrip('0') or '0'}")
-            return " "
-        rest = pattern.sub(take, rest)
-    return sorted(found), rest
-
-
-def _roles(tagged: str) -> tuple[tuple[int, str], ...]:
-    """Who acts and who receives, from explicit patterns only (向, from/to, supply verbs)."""
-    found: set[tuple[int, str]] = set()
-    for pattern, roles in ROLE_PATTERNS:
-        for m in pattern.finditer(tagged):
-            for group, role in enumerate(roles, start=1):
-                if role is not None:
-                    found.add((int(m.group(group)), role))
-    return tuple(sorted(found))
-
-
 _NEAR = 8  # words (a Han character or a Latin word each) between two close party mentions
-_GAP_UNIT = re.compile(f"[{_HAN}]|[a-z0-9]+")
+_GAP_UNIT = re.compile(f"[{HAN}]|[a-z0-9]+")
 
 
-def _local_order(tagged: str) -> frozenset[tuple[int, int]]:
+def _local_order(tagged: str, tokens: list[re.Match[str]]) -> frozenset[tuple[int, int]]:
     """Pairs of different parties mentioned close together, in the order they appear.
 
     "朝鲜向俄罗斯" gives (NK, RU); moving a whole clause keeps each clause's pairs, but
-    swapping who does what to whom reverses one.
+    swapping who does what to whom reverses one. ``tokens``: the party tokens in ``tagged``.
     """
-    tokens = list(_PARTY_TOKEN.finditer(tagged))
     pairs = set()
     for left, right in zip(tokens, tokens[1:], strict=False):
-        gap = _GAP_UNIT.findall(tagged[left.end() : right.start()])
-        if left.group(1) != right.group(1) and len(gap) <= _NEAR:
-            pairs.add((int(left.group(1)), int(right.group(1))))
+        if left[1] != right[1]:
+            gap = tagged[left.end() : right.start()]
+            # Each word is at least one character: a short gap needs no counting.
+            if len(gap) <= _NEAR or len(_GAP_UNIT.findall(gap)) <= _NEAR:
+                pairs.add((int(left[1]), int(right[1])))
     return frozenset(pairs)
 
 
-def _party_mentions(tagged: str) -> tuple[int, ...]:
-    """Every mention, with a name repeated straight after itself (北韓(朝鮮)) counted once."""
-    collapsed = re.sub(r"(<p\d+>)(\s*\1)+", r"\1", tagged)
-    return tuple(sorted(int(p) for p in _PARTY_TOKEN.findall(collapsed)))
+def _party_mentions(tagged: str, tokens: list[re.Match[str]]) -> tuple[int, ...]:
+    """Every mention, with a name repeated straight after itself (北韓(朝鮮)) counted once:
+    a token the same as the one before it, with only spaces between, is not counted."""
+    mentions = []
+    for index, token in enumerate(tokens):
+        before = tokens[index - 1] if index else None
+        if before is None or before[0] != token[0] or tagged[before.end() : token.start()].strip():
+            mentions.append(int(token[1]))
+    return tuple(sorted(mentions))
 
 
-def _words(form: str) -> set[str]:
-    """Latin words and, for Chinese, every substring up to four characters long."""
-    words = set(re.findall(r"[a-z]+", form))
-    for run in re.findall(f"[{_HAN}]+", form):
-        words.update(run[i : i + n] for n in range(1, 5) for i in range(len(run) - n + 1))
-    return words
+_HAN_RUN = re.compile(f"([{HAN}]+)")
 
 
-def _polarity(words: set[str]) -> tuple[tuple[int, int], ...]:
-    """For each antonym pair, which side the text uses: (index, +1 or -1)."""
-    sides = []
-    for index, (positive, negative) in enumerate(ANTONYMS):
-        pos, neg = bool(words & set(positive)), bool(words & set(negative))
-        if pos != neg:
-            sides.append((index, 1 if pos else -1))
-    return tuple(sides)
+def _scored(tagged: str) -> str:
+    """What similarity is scored on: each Han character a word, single spaces."""
+    if tagged.isascii():  # no Han characters to space out
+        return " ".join(tagged.split())
+    pieces = _HAN_RUN.split(tagged)  # odd pieces are the runs of Han characters
+    pieces[1::2] = [" ".join(run) for run in pieces[1::2]]
+    return " ".join(" ".join(pieces).split())
 
 
 def match_columns(text: str) -> tuple[str, str]:
@@ -238,8 +203,7 @@ def match_columns(text: str) -> tuple[str, str]:
     through, so comparing only claims with equal keys loses no duplicate.
     """
     form = _canonical_units(matching_form(text))
-    _, without_dates = _dates_and_rest(form)
-    return form, ",".join(sorted(NUMBER_RE.findall(without_dates)))
+    return form, ",".join(sorted(NUMBER_RE.findall(without_dates(form))))
 
 
 def features(
@@ -248,21 +212,20 @@ def features(
     """``form`` is the stored ``match_form`` when there is one (it saves the folding)."""
     if form is None:
         form = _canonical_units(matching_form(text))
-    dates, without_dates = _dates_and_rest(form)
-    with_names = DEMONYM_RE.sub(lambda m: DEMONYMS[m.group()], form)
-    tagged = (lexicon or PartyLexicon()).tag(with_names)
-    words = _words(form)
+    dates, rest = dates_and_rest(form)
+    tagged = (lexicon or _NO_PARTIES).tag(with_country_names(form))
+    tokens = list(_PARTY_TOKEN.finditer(tagged))
+    words = signal_words(form)
     return ClaimFeatures(
-        text=text, form=form,
-        scored=re.sub(r"\s+", " ", _HAN_CHAR.sub(r" \1 ", tagged)).strip(),
-        numbers=tuple(sorted(NUMBER_RE.findall(without_dates))),
+        text=text, form=form, scored=_scored(tagged),
+        numbers=tuple(sorted(NUMBER_RE.findall(rest))),
         dates=tuple(dates),
-        parties=_party_mentions(tagged),
-        roles=_roles(tagged),
-        order=_local_order(tagged),
-        negations=len(NEGATIONS_EN.findall(tagged)) + len(NEGATIONS_ZH.findall(tagged)),
-        polarity=_polarity(words),
-        topics=frozenset(t for t, ws in TOPICS.items() if words & set(ws)),
+        parties=_party_mentions(tagged, tokens),
+        roles=party_roles(tagged, len(tokens)),
+        order=_local_order(tagged, tokens),
+        negations=negation_count(tagged),
+        polarity=polarity(words),
+        topics=topics(words),
     )
 
 

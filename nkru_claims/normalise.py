@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 import opencc
 
@@ -25,6 +25,7 @@ __all__ = [
     "normalise_text",
     "number_value",
     "to_simplified",
+    "trie_regex",
 ]
 
 
@@ -39,8 +40,19 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def to_simplified(text: str) -> str:
     """One script, so that 北韓 and 北韩 compare equal."""
-    # OpenCC encodes to UTF-8 and would choke on lone surrogates.
-    return _converter().convert(_SURROGATE.sub("\ufffd", text)) if text else text
+    if text.isascii():  # no key of OpenCC's t2s dictionaries holds an ASCII character
+        return text
+    return _simplified(text)
+
+
+@lru_cache(maxsize=16)
+def _simplified(text: str) -> str:
+    """Cached for the last few texts: ``matching_text`` often converts one text twice in
+    a row, to find its numbers and then to fold it."""
+    try:
+        return _converter().convert(text)
+    except UnicodeEncodeError:  # OpenCC encodes to UTF-8, which lone surrogates cannot be
+        return _converter().convert(_SURROGATE.sub("\ufffd", text))
 
 
 def _fixpoint(step: Callable[[str], str], text: str) -> str:
@@ -71,11 +83,16 @@ class _FoldTable(dict[int, object]):
 
 
 _FOLD_TABLE = _FoldTable()
+# Characters the table keeps as they are (a-z, 0-9, space, common Han and Hangul): a
+# text of only these needs no translating, which a regex tells faster than ``translate``.
+_UNFOLDED = re.compile("[a-z0-9 \u4e00-\u9fff\uac00-\ud7a3]*")
 
 
 def _fold(text: str) -> str:
     text = to_simplified(unicodedata.normalize("NFKC", text)).casefold()
-    return " ".join(text.translate(_FOLD_TABLE).split())
+    if not _UNFOLDED.fullmatch(text):
+        text = text.translate(_FOLD_TABLE)
+    return " ".join(text.split())
 
 
 def normalise_text(text: str) -> str:
@@ -94,6 +111,31 @@ def alias_key(name: str) -> str:
     弗拉基米尔 普京 and 弗拉基米尔普京 share a key; English and Korean keep theirs.
     """
     return _fixpoint(lambda s: _HAN_GAP.sub("", normalise_text(s)), name)
+
+
+def trie_regex(words: Iterable[str]) -> str:
+    """A regex matching any of ``words``, longest first, with shared prefixes merged.
+
+    It matches what the alternation of the words sorted longest first matches, trying the
+    same lengths in the same order; but the engine tests each character once where the
+    alternation would test it once per word.
+    """
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        ends = "" in node
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return emit(trie)
 
 
 # --- numbers -----------------------------------------------------------------------------
@@ -115,14 +157,16 @@ _EN_SMALL = {
 _TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 _EN_SMALL |= {w: 10 * i for i, w in enumerate(_TENS, 2)}
 _EN_SCALES = "hundred|thousand|million|billion|trillion"
-_EN_WORD = "|".join(sorted([*_EN_SMALL, *_EN_SCALES.split("|")], key=len, reverse=True))
+_EN_WORD = trie_regex([*_EN_SMALL, *_EN_SCALES.split("|")])
 
 _ZH_DIGITS = "零〇一二两三四五六七八九"
 _CJK_MAG = "十百千万亿백천만억"
 _ARABIC = r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?"
 _MAG_RUN = rf"\s?[{_CJK_MAG}]+(?![米克瓦])"  # 千米/千克/千瓦 are units, not thousands
-_ARABIC_MAG = rf"{_ARABIC}{_MAG_RUN}(?:\s?[0-9]+{_MAG_RUN})*(?![0-9])"
-_ARABIC_EN = rf"{_ARABIC}(?:\s*(?:{_EN_SCALES})|k|bn|mn)(?![a-z])"
+# Atomic where a magnitude or scale must follow: any shorter match of the digits stops at a
+# digit, "." or ",", which no magnitude or scale starts with, so retrying them is wasted.
+_ARABIC_MAG = rf"(?>{_ARABIC}){_MAG_RUN}(?:\s?[0-9]+{_MAG_RUN})*(?![0-9])"
+_ARABIC_EN = rf"(?>{_ARABIC})(?:\s*(?:{_EN_SCALES})|k|bn|mn)(?![a-z])"
 _ZH = (
     rf"(?<![0-9{_ZH_DIGITS}{_CJK_MAG}点数几上成])"
     rf"[{_ZH_DIGITS}十百千万亿]+(?:点[{_ZH_DIGITS}]+)?"
@@ -131,9 +175,20 @@ _EN = (
     rf"(?:\b(?:a|an)\s+(?=(?:{_EN_SCALES})\b))?\b(?:{_EN_WORD})\b"
     rf"(?:(?:(?<=hundred)\s+and\s+|\s+|-)(?:{_EN_WORD})\b)*"
 )
+_ZH_FIRST = f"{_ZH_DIGITS}十百千万亿"
+#: What a ``NUMBER`` match can start with: one of ``NUMBER_STARTS``, or at the start of a
+#: word, one of ``NUMBER_WORD_STARTS`` (English number words; case is ignored).
+NUMBER_STARTS = f"0123456789{_ZH_FIRST}"
+NUMBER_WORD_STARTS = "".join(sorted({w[0] for w in [*_EN_SMALL, *_EN_SCALES.split("|"), "a"]}))
 #: One number in any written form, matched against ``matching_view`` text (re.IGNORECASE).
-#: No named groups, so callers can embed it more than once.
-NUMBER = rf"(?:(?<![a-z0-9])(?<![0-9][.,])(?:{_ARABIC_MAG}|{_ARABIC_EN}|{_ARABIC})|{_ZH}|{_EN})"
+#: No named groups, so callers can embed it more than once. Each branch starts with a
+#: lookahead for the characters it can start with: it changes no match, but the regex
+#: engine drops most positions after one character test instead of trying every branch.
+NUMBER = (
+    rf"(?=[{NUMBER_STARTS}]|\b[{NUMBER_WORD_STARTS}])"
+    rf"(?:(?=[0-9])(?<![a-z0-9])(?<![0-9][.,])(?:{_ARABIC_MAG}|{_ARABIC_EN}|{_ARABIC})"
+    rf"|(?=[{_ZH_FIRST}]){_ZH}|(?=[{NUMBER_WORD_STARTS}])\b{_EN})"
+)
 _NUMBER_RE = re.compile(NUMBER, re.IGNORECASE)
 _ARABIC_GROUP = re.compile(rf"([0-9][0-9,]*(?:\.[0-9]+)?)\s*([a-z]+|[{_CJK_MAG}]*)", re.I)
 _PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?")
@@ -213,6 +268,18 @@ def format_number(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
+class _CharNfkcTable(dict[int, str]):
+    """``str.translate`` table from each character to its own NFKC form, filled on first
+    sight of the character, so that a text is normalised character by character in C."""
+
+    def __missing__(self, code: int) -> str:
+        value = self[code] = unicodedata.normalize("NFKC", chr(code))
+        return value
+
+
+_CHAR_NFKC = _CharNfkcTable()
+
+
 def matching_view(text: str) -> tuple[str, list[int]]:
     """NFKC + Simplified copy of ``text`` for pattern matching, with, for each of its
     characters, the index of the original character it came from (to quote verbatim)."""
@@ -220,9 +287,11 @@ def matching_view(text: str) -> tuple[str, list[int]]:
         view = to_simplified(text)
         if len(view) == len(text):
             return view, range(len(text))  # type: ignore[return-value]
-    pieces = [unicodedata.normalize("NFKC", ch) for ch in text]
-    owners = [i for i, piece in enumerate(pieces) for _ in piece]
-    nfkc = "".join(pieces)
+    nfkc = text.translate(_CHAR_NFKC)  # each character on its own: owners stay exact
+    if len(nfkc) == len(text):  # NFKC maps no character to nothing: one character each
+        owners = list(range(len(text)))
+    else:
+        owners = [i for i, ch in enumerate(text) for _ in _CHAR_NFKC[ord(ch)]]
     view = to_simplified(nfkc)
     if len(view) != len(nfkc):  # a phrase conversion changed length: go char by char
         view = "".join(s if len(s := to_simplified(c)) == 1 else c for c in nfkc)
@@ -240,24 +309,37 @@ def _worth_rewriting(token: str, following: str) -> bool:
     return token.lower() != "one"  # "no one", "one of them"
 
 
+def _is_plain(token: str) -> bool:
+    """Already ASCII digits (years, dates, ids)? ``isdigit`` answers most, cheaper."""
+    return (token.isascii() and token.isdigit()) or _PLAIN.fullmatch(token) is not None
+
+
 def _rewrite_numbers(text: str) -> str:
     view, owners = matching_view(text)
+    as_viewed = view == text  # then a number in plain digits is already as wanted
     out, last = [], 0
     for m in _NUMBER_RE.finditer(view):
+        token = m.group()
+        plain = _is_plain(token)
+        if plain and as_viewed:
+            continue
         start, end = m.span()
         if (start and owners[start] == owners[start - 1]) or (
             end < len(view) and owners[end] == owners[end - 1]
         ):
             continue  # the match cuts through the expansion of one original character
-        token = m.group()
-        if _PLAIN.fullmatch(token):
+        if plain:
             new = token  # years, dates, ids: already digits (now ASCII)
         elif not _worth_rewriting(token, view[end:]) or (value := number_value(token)) is None:
             continue
         else:
             new = format_number(value)
-        out += [text[last : owners[start]], new]
-        last = owners[end - 1] + 1
+        first, after = owners[start], owners[end - 1] + 1
+        if text[first:after] != new:  # most numbers are already as wanted: leave them be
+            out += [text[last:first], new]
+            last = after
+    if not out:
+        return text
     out.append(text[last:])
     return "".join(out)
 
@@ -276,4 +358,9 @@ def matching_text(text: str) -> str:
     Folding can reveal a number ("¼K" becomes "1 4k"), so both steps repeat together;
     one loop over both is cheaper than running each to its own fixpoint.
     """
-    return _fixpoint(lambda t: _fold(_rewrite_numbers(t)), text)
+    for _ in range(10):  # _fixpoint, written out: this runs for every claim
+        folded = _fold(_rewrite_numbers(text))
+        if folded == text:
+            break
+        text = folded
+    return text

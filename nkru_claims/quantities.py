@@ -17,7 +17,15 @@ import re
 from decimal import Decimal
 
 from nkru_claims.errors import InvalidInput
-from nkru_claims.normalise import NUMBER, magnitude, matching_view, normalise_text, number_value
+from nkru_claims.normalise import (
+    NUMBER,
+    NUMBER_STARTS,
+    NUMBER_WORD_STARTS,
+    magnitude,
+    matching_view,
+    normalise_text,
+    number_value,
+)
 from nkru_claims.quantity import Quantity
 
 UNIT_WORDS: dict[str, list[str]] = {
@@ -43,29 +51,33 @@ def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
 
 
+def _is_english(word: str) -> bool:
+    return word[0].isascii() and word[0].isalpha()
+
+
 def _markers(words: list[str]) -> str:
     """English words need word boundaries; CJK markers sit flush against the number."""
     return "|".join(
-        rf"(?<![a-z]){_alternation([w])}(?![a-z])" if w[0].isascii() and w[0].isalpha()
-        else _alternation([w])
+        rf"(?<![a-z]){_alternation([w])}(?![a-z])" if _is_english(w) else _alternation([w])
         for w in words
-    )  # fmt: skip
+    )
 
 
-_UPPER = _markers([
+_UPPER_WORDS = [
     "up to", "at most", "no more than", "fewer than", "less than", "or fewer", "or less",
     "不超过", "最多", "至多", "不到", "以下", "以内", "최대", "이하",
-])  # fmt: skip
-_LOWER = _markers([
+]  # fmt: skip
+_LOWER_WORDS = [
     "over", "more than", "at least", "in excess of", "upwards of", "or more",
     "超过", "逾", "至少", "以上", "+", "이상",
-])  # fmt: skip
-_APPROX = _markers([
+]  # fmt: skip
+_APPROX_WORDS = [
     "about", "around", "roughly", "some", "nearly", "almost", "approximately", "approx.",
     "an estimated", "estimated", "~", "约", "大约", "将近", "接近", "估算", "估计", "预计",
     "약", "余", "多", "左右", "여", "가량", "정도",
-])  # fmt: skip
-_APPROX += r"|(?<!最)近"  # 最近 is "recently"
+]  # fmt: skip
+_UPPER, _LOWER = _markers(_UPPER_WORDS), _markers(_LOWER_WORDS)
+_APPROX = _markers(_APPROX_WORDS) + r"|(?<!最)近"  # 最近 is "recently"
 _KIND_RE = re.compile(rf"(?P<upper>{_UPPER})|(?P<lower>{_LOWER})|(?P<approx>{_APPROX})", re.I)
 _AFTER_UNIT = ["左右", "以上", "以下", "以内", "가량", "정도", "이상", "이하"]
 _AFTER_UNIT += ["or more", "or fewer", "or less"]
@@ -93,8 +105,26 @@ _VAGUE_SCALE = {"tens": 10, "hundreds": 100, "thousands": 1000}
 _VAGUE_SCALE |= {"millions": 10**6, "billions": 10**9}
 _CUR = r"(?:us\$|\$|usd\s*)"
 _SEP = r"\s*(?:-|–|—|~|至|到|to)\s*"
+
+
+def _start() -> str:
+    """A lookahead for what a quantity can start with: a marker or a number (an English
+    one at the start of a word), a vague amount, "between", a sign or a currency. It
+    changes no match, but the engine passes over most positions after a test or two
+    instead of trying every marker at each."""
+    markers = [*_UPPER_WORDS, *_LOWER_WORDS, *_APPROX_WORDS, "近"]
+    at_word_start = {w[0] for w in markers if _is_english(w)} | set(NUMBER_WORD_STARTS)
+    anywhere = {w[0] for w in markers if not _is_english(w)} | set(NUMBER_STARTS)
+    anywhere |= set("上数几수-−负$")  # vague amounts (Chinese, Korean), signs, $
+    words = "between|tens|hundreds|thousands|millions|billions|several|us"  # may follow a letter
+    return (
+        f"(?=[{''.join(map(re.escape, sorted(anywhere)))}]"
+        f"|(?<![a-z])[{''.join(sorted(at_word_start))}]|{words})"
+    )
+
+
 _QUANTITY_RE = re.compile(
-    rf"(?P<pre>(?:(?:{_UPPER}|{_LOWER}|{_APPROX})(?:\s*[有达为了])?\s*){{0,4}})"
+    rf"{_start()}(?P<pre>(?:(?:{_UPPER}|{_LOWER}|{_APPROX})(?:\s*[有达为了])?\s*){{0,4}})"
     rf"(?:between\s+(?P<b1>{NUMBER})\s+and\s+(?P<b2>{NUMBER})"
     rf"|(?P<vague>{_VAGUE})"
     rf"|(?P<neg>(?<![a-z0-9])[-−]|负)?(?P<cur>{_CUR})?(?P<n1>{NUMBER})"
@@ -150,8 +180,10 @@ def _range(low: str, high: str) -> tuple[Decimal, Decimal] | None:
 
 def _build(m: re.Match[str], text: str, owners: list[int]) -> tuple[Quantity, bool] | None:
     """The quantity a match describes, and whether it was negative; None if it is not one."""
-    kinds = {k for km in _KIND_RE.finditer(m["pre"] + " | " + m["post"] + " | " + m["post2"])
-             for k, v in km.groupdict().items() if v}  # fmt: skip
+    kinds: set[str] = set()
+    if m["pre"] or m["post"] or m["post2"]:  # most numbers have no marker to look for
+        kinds = {k for km in _KIND_RE.finditer(m["pre"] + " | " + m["post"] + " | " + m["post2"])
+                 for k, v in km.groupdict().items() if v}  # fmt: skip
     approximate = "approx" in kinds
     low: Decimal | None
     high: Decimal | None
