@@ -4,8 +4,9 @@ The services add one claim at a time through the ORM, which is right for a comma
 adds one claim and far too slow for a wire archive of 100,000. Here each claim of a
 file is checked with the services' own rules and messages (located by its path in the
 file), then claims, wordings, source links, stances and evidence go in a chunk at a time
-with executemany inserts and the chunk's statuses are computed, all inside the caller's
-single transaction: an error in the millionth claim rolls back the first.
+with executemany inserts (each claim with its status, derived from its stances by the same
+rules as everywhere), all inside the caller's single transaction: an error in the
+millionth claim rolls back the first.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from nkru_claims.models import (
 )
 from nkru_claims.normalise import alias_key
 from nkru_claims.quantity import Quantity
-from nkru_claims.status import refresh_statuses
+from nkru_claims.status import StanceFact, derive_status
 from nkru_claims.values import choice, optional_text, parse_date, required_text
 
 Progress = Callable[[int, int | None], None]
@@ -224,7 +225,8 @@ class ClaimInserter:
         chunk_ids = _reserve_ids(self.session, len(chunk))
         claims, wordings, links, stances, evidence = [], [], [], [], []
         for claim_id, item, (form, key) in zip(chunk_ids, chunk, claim_forms, strict=True):
-            claims.append({"id": claim_id, **item.row, "match_form": form, "match_key": key})
+            claims.append({"id": claim_id, **item.row, "match_form": form, "match_key": key,
+                           "status": _status_of_new(item)})
             for wording in item.wordings:
                 form, key = next(wording_forms)
                 wordings.append({**wording, "claim_id": claim_id, "match_form": form,
@@ -235,12 +237,20 @@ class ClaimInserter:
         for model, rows in ((Claim, claims), (ClaimWording, wordings), (ClaimSource, links),
                             (Stance, stances), (Evidence, evidence)):
             _insert_rows(self.session, model, rows)
-        refresh_statuses(self.session, chunk_ids)
         self.claims += len(chunk)
         self.stances += len(stances)
         self.evidence += len(evidence)
         if self.progress:
             self.progress(self.claims, None)
+
+
+def _status_of_new(item: PendingClaim) -> str:
+    """A new claim's status, by the same rules the session hook applies: its stances are
+    all in the file, and they get ids in the order they are listed."""
+    return derive_status(
+        StanceFact(s["party_id"], s["kind"], s["stated_on"], order)
+        for order, s in enumerate(item.stances)
+    )
 
 
 def _reserve_ids(session: Session, count: int) -> list[int]:

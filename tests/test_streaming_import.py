@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
 import pytest
 from sqlmodel import select
@@ -13,6 +15,9 @@ from nkru_claims.matching import match_columns
 from nkru_claims.models import Claim, ClaimWording
 from tests.conftest import SEED_PATH
 from tests.test_cli_claims import one_error_line
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from generate import generate_corpus  # noqa: E402
 
 
 def seed_document() -> dict:
@@ -106,3 +111,27 @@ def test_an_error_after_several_chunks_leaves_nothing(cli, tmp_path, monkeypatch
     assert expected in one_error_line(cli("import", str(path)))
     assert _claims_listed(cli) == []
     assert json.loads(cli("party", "list", "--json").stdout) == []
+
+
+def test_imported_statuses_are_what_the_status_rules_give(cli, db_url, tmp_path) -> None:  # noqa: ANN001
+    """Import derives each new claim's status from its stances instead of re-reading
+    them; recomputing every status from the database must change nothing."""
+    from nkru_claims.status import refresh_statuses
+
+    document = generate_corpus(400, seed=5)[0]
+    party = document["parties"][0]["name"]
+    document["claims"].append({  # one party changes its mind: its later stance counts
+        "ref": "changed-mind", "text": "A claim first asserted, then denied",
+        "stances": [{"party": party, "kind": "asserts"}, {"party": party, "kind": "denies"}],
+    })
+    path = tmp_path / "corpus.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    assert cli("import", str(path)).exit_code == 0
+    engine = make_engine(db_url)
+    with session_scope(engine) as session:
+        stored = dict(session.execute(select(Claim.id, Claim.status)).all())
+        refresh_statuses(session, list(stored))
+        recomputed = dict(session.execute(select(Claim.id, Claim.status)).all())
+    engine.dispose()
+    assert len(set(stored.values())) >= 3, "the corpus has several kinds of status"
+    assert recomputed == stored
