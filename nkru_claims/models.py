@@ -124,8 +124,9 @@ class Claim(SQLModel, table=True):
         CheckConstraint("quantity_low IS NULL OR quantity_low >= 0", name="quantity_low"),
         CheckConstraint("quantity_high IS NULL OR quantity_high >= 0", name="quantity_high"),
         # Only live claims: `list --contested` counts and pages them from the index alone.
-        Index("ix_claim_live_status_id", "status", "id", sqlite_where=LIVE,
-              postgresql_where=LIVE),
+        # Migration 0005 gives PostgreSQL the same WHERE; saying postgresql_where here
+        # would load SQLAlchemy's PostgreSQL dialect on every start (20 ms of each command).
+        Index("ix_claim_live_status_id", "status", "id", sqlite_where=LIVE),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -29,3 +29,29 @@ def test_every_command_has_help_with_an_example(runner) -> None:  # noqa: ANN001
         assert result.exit_code == 0, path
         if not is_group(command):
             assert command.help and "Example:" in command.help, path
+
+
+def test_each_command_knows_its_module_and_runs_with_only_that_module(tmp_path) -> None:  # noqa: ANN001
+    """A run imports only its command's module; the map must name every command."""
+    import subprocess
+    import sys
+
+    from nkru_claims.cli import COMMAND_MODULES, command_in
+
+    root = typer.main.get_command(app)
+    assert set(root.commands) == set(COMMAND_MODULES)
+    db = str(tmp_path / "claims.db")
+    assert command_in(["--db", db, "--as", "me", "list", "--json"]) == "list"
+    assert command_in([f"--db={db}", "party", "show", "x"]) == "party"
+    assert command_in(["--help"]) is None and command_in(["lst"]) is None
+    for args in (["list", "--json"], ["party", "list", "--json"], ["source", "list"]):
+        probe = (f"import sys; from nkru_claims.cli import run; code = run(['--db', {db!r}, "
+                 f"*{args!r}])\nfrom nkru_claims.cli import COMMAND_MODULES as c\n"
+                 "loaded = sorted(m for m in set(c.values()) if 'nkru_claims.cli.' + m in "
+                 "sys.modules)\nprint(code, loaded)")
+        out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                             check=True).stdout.strip().splitlines()[-1]
+        assert out == f"0 {[COMMAND_MODULES[args[0]]]!r}", out
+    typo = subprocess.run([sys.executable, "-m", "nkru_claims", "--db", db, "lst"],
+                          capture_output=True, text=True)
+    assert typo.returncode == 2 and "No such command" in typo.stderr

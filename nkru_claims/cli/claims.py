@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from nkru_claims.cli.app import (
+from nkru_claims.cli.base import (
     AfterOption,
     AllOption,
     LimitOption,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from nkru_claims.cli.app import State, app, fail, progress, transaction
+from nkru_claims.cli.base import State, app, fail, progress, transaction
 
 IMPORT_FORMATS = ("json", "csv")
 EXPORT_FORMATS = ("json", "csv", "claimreview")

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from nkru_claims.cli.app import State, app, echo_json, fail, transaction, user_errors
+from nkru_claims.cli.base import State, app, echo_json, fail, transaction, user_errors
 
 
 @app.command("edit")

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from nkru_claims.cli.app import app, echo_json, transaction
+from nkru_claims.cli.base import app, echo_json, transaction
 
 party_app = typer.Typer(help="Parties (states, bodies, people, outlets) and their aliases.",
                         no_args_is_help=True)

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from nkru_claims.cli.app import app, echo_json, fail, transaction, user_errors
+from nkru_claims.cli.base import app, echo_json, fail, transaction, user_errors
 
 source_app = typer.Typer(help="Sources: the articles and documents that report stances.",
                          no_args_is_help=True)

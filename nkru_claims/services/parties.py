@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
 from sqlmodel import Session, col, func, select
 
 from nkru_claims import audit
 from nkru_claims.errors import Conflict, InvalidInput, NotFound, UnknownParty
 from nkru_claims.models import PARTY_KINDS, Party, PartyAlias, Stance
-from nkru_claims.normalise import alias_key
 from nkru_claims.values import choice, optional_text, required_text
 
 SUGGESTION_CUTOFF = 60
+
+
+def alias_key(text: str) -> str:
+    """``normalise.alias_key``, imported on first use: listing commands never need it,
+    and loading OpenCC and the number patterns is a fair share of their start-up."""
+    from nkru_claims.normalise import alias_key as normalised
+
+    return normalised(text)
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,8 @@ def suggest_parties(session: Session, name: str, limit: int = 3) -> list[str]:
     ).all()
     if not rows:
         return []
+    from rapidfuzz import fuzz, process
+
     keys = [key for key, _ in rows]
     matches = process.extract(
         alias_key(name), keys, scorer=fuzz.WRatio, limit=limit * 4,

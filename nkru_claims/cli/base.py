@@ -1,5 +1,8 @@
 """The typer application, its global options, and the rules every command follows.
 
+The commands themselves live in the sibling modules, which add themselves to ``app``
+when imported (``nkru_claims.cli.load_commands``).
+
 Each command opens the database, runs one library call inside one transaction
 (``transaction``), renders the result, and turns a library error into a single line on
 stderr with exit code 1. Anything that is not an ``NkruError`` is a bug and surfaces.
@@ -55,6 +58,13 @@ class State:
             self.engine = open_database(database_url(self.db))
         return self.engine
 
+    def close(self) -> None:
+        """Close the connections once the command is done (a server logs no dropped
+        client, and ``main`` may then leave without tearing the interpreter down)."""
+        if self.engine is not None:
+            self.engine.dispose()
+            self.engine = None
+
 
 @app.callback()
 def global_options(
@@ -74,6 +84,7 @@ def global_options(
     ] = None,
 ) -> None:
     ctx.obj = State(db=db, acting_as=acting_as)
+    ctx.call_on_close(ctx.obj.close)
 
 
 LimitOption = Annotated[int | None, typer.Option(
@@ -155,18 +166,3 @@ def echo_json(data: Any) -> None:
     import json
 
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-def _register_commands() -> None:
-    from nkru_claims.cli import (  # noqa: F401
-        claims,
-        dedupe,
-        exchange,
-        history,
-        parties,
-        reports,
-        sources,
-    )
-
-
-_register_commands()
