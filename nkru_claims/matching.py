@@ -14,9 +14,7 @@ same parties, no party in opposite roles (who supplies whom), and the same polar
 
 from __future__ import annotations
 
-import os
 import re
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -316,17 +314,3 @@ def compare_texts(
 ) -> Verdict:
     """The verdict for two texts; symmetric in ``a`` and ``b``."""
     return compare_features(features(a, lexicon), features(b, lexicon), threshold)
-
-
-PARALLEL_FROM = 20_000
-
-
-def match_columns_many(texts: list[str]) -> list[tuple[str, str]]:
-    """``match_columns`` for many texts, on every core when there are enough to be worth it."""
-    if len(texts) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        return [match_columns(t) for t in texts]
-    import multiprocessing
-
-    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-    with context.Pool(os.cpu_count()) as pool:
-        return pool.map(match_columns, texts, chunksize=2_000)

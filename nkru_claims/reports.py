@@ -16,7 +16,8 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from nkru_claims.models import Claim, ClaimSource, ClaimWording, Evidence, Party, Source, Stance
-from nkru_claims.services.claims import ClaimFilter, claim_quantity, get_claim, page_claims
+from nkru_claims.services.claims import claim_quantity, get_claim
+from nkru_claims.services.listing import ClaimFilter, page_claims
 from nkru_claims.status import AFFIRMING, DENYING, DOUBTING, StanceFact, positions
 
 SIDES = (("asserting", AFFIRMING), ("denying", DENYING), ("questioning", DOUBTING))

@@ -263,7 +263,7 @@ def list_command(
     Example: nkru-claims list --contested --denied-by Kremlin
     """
     from nkru_claims.reports import claim_summaries, describe_page
-    from nkru_claims.services.claims import ClaimFilter, page_claims
+    from nkru_claims.services.listing import ClaimFilter, page_claims
 
     if as_json and as_csv:
         raise fail("choose one of --json and --csv")
