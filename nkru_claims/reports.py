@@ -269,11 +269,12 @@ def _stance_line(stance: dict[str, Any]) -> str:
     return line
 
 
-def describe_page(shown: int, total: int, next_after: int | None, noun: str = "claims") -> str:
+def describe_page(shown: int, total: int, next_after: int | None, noun: str = "claim") -> str:
     """'50 of 17,296 contested claims; next page: --after 812, or --all' (or just the count)."""
+    nouns = noun if total == 1 else f"{noun}s"
     if next_after is None and shown == total:
-        return f"{total:,} {noun}"
-    line = f"{shown:,} of {total:,} {noun}"
+        return f"{total:,} {nouns}"
+    line = f"{shown:,} of {total:,} {nouns}"
     if next_after is not None:
         line += f"; next page: --after {next_after}, or --all"
     return line
@@ -282,7 +283,7 @@ def describe_page(shown: int, total: int, next_after: int | None, noun: str = "c
 def report_page_line(report: dict[str, Any]) -> str:
     statuses = "/".join(report.get("statuses") or ["contested"])
     return describe_page(len(report["claims"]), report.get("total", len(report["claims"])),
-                         report.get("next_after"), f"{statuses} claims")
+                         report.get("next_after"), f"{statuses} claim")
 
 
 def render_markdown(report: dict[str, Any]) -> str:

@@ -91,3 +91,12 @@ def test_party_show_lists_only_that_partys_record(seeded_cli) -> None:  # noqa: 
     kremlin = next(p for p in report["parties"] if p["party"] == "Kremlin")
     assert {c["id"] for c in kremlin["denies"]} <= {c["id"] for c in shown["denies"]}
     assert shown["denies"], "the Kremlin denies claims in the seed articles"
+
+
+def test_the_count_line_reads_as_english() -> None:
+    from nkru_claims.reports import describe_page
+
+    assert describe_page(1, 1, None) == "1 claim"
+    assert describe_page(0, 0, None) == "0 claims"
+    assert describe_page(2, 2, None, "contested claim") == "2 contested claims"
+    assert describe_page(1, 3, 7) == "1 of 3 claims; next page: --after 7, or --all"
