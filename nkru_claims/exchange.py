@@ -55,14 +55,21 @@ def load_document(text: str) -> dict[str, Any]:
         raise ImportFormatError(
             f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from None
-    if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
+    if not isinstance(document, dict):
+        document = {}
+    check_format(document)
+    return document
+
+
+def check_format(document: dict[str, Any]) -> None:
+    """That this is an exchange-format file of a version this tool reads."""
+    if document.get("format") != FORMAT_NAME:
         raise ImportFormatError(f"not an nkru-claims file (expected \"format\": \"{FORMAT_NAME}\")")
     if document.get("version") != FORMAT_VERSION:
         raise ImportFormatError(
             f"unsupported format version {document.get('version')!r} "
             f"(this tool reads {FORMAT_VERSION})"
         )
-    return document
 
 
 class _Located(ImportFormatError):

@@ -17,10 +17,11 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO, Any
 
 from nkru_claims.errors import ImportFormatError
+from nkru_claims.exchange import check_format
 
 BOM = b"\xef\xbb\xbf"
 HEAD_KEYS = frozenset({"format", "version", "parties", "sources"})
@@ -34,30 +35,23 @@ class JsonDocument:
     path: str
     size: int
     claims_in_head: bool = False
-    _position: list[int] = field(default_factory=lambda: [0])
-
-    @property
-    def position(self) -> int:
-        """Bytes of the file read so far by ``claims()``, for a progress bar."""
-        return self._position[0]
+    position: int = 0  # bytes of the file ``claims()`` has read, for a progress bar
 
     def claims(self) -> Iterator[Any]:
         if self.claims_in_head:
             claims = self.head.get("claims")
-            yield from claims if isinstance(claims, list) else _not_a_list()
+            if claims is not None and not isinstance(claims, list):
+                raise ImportFormatError("claims: expected a list")
+            yield from claims or []
             return
         import ijson
 
         if _claims_is_not_a_list(self.path):
-            _not_a_list()
+            raise ImportFormatError("claims: expected a list")
         with _open(self.path) as handle, _json_errors():
             for claim in ijson.items(handle, "claims.item", use_float=True):
-                self._position[0] = handle.tell()
+                self.position = handle.tell()
                 yield claim
-
-
-def _not_a_list() -> Iterator[Any]:
-    raise ImportFormatError("claims: expected a list")
 
 
 def _claims_is_not_a_list(path: str) -> bool:
@@ -107,19 +101,8 @@ def read_document(path: str) -> JsonDocument:
             head[key] = value
             if head.keys() >= HEAD_KEYS:
                 break
-    _check_head(head)
+    check_format(head)
     return JsonDocument(head, path, os.path.getsize(path), claims_in_head="claims" in head)
-
-
-def _check_head(head: dict[str, Any]) -> None:
-    from nkru_claims.exchange import FORMAT_NAME, FORMAT_VERSION
-
-    if head.get("format") != FORMAT_NAME:
-        raise ImportFormatError(f"not an nkru-claims file (expected \"format\": \"{FORMAT_NAME}\")")
-    if head.get("version") != FORMAT_VERSION:
-        raise ImportFormatError(
-            f"unsupported format version {head.get('version')!r} (this tool reads {FORMAT_VERSION})"
-        )
 
 
 @contextmanager

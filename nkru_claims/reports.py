@@ -48,12 +48,12 @@ def quantity_dict(claim: Claim) -> dict[str, Any] | None:
     }
 
 
-def _stance_rows(session: Session, claim_ids: Sequence[int]) -> list[tuple[Stance, str]]:
-    rows: list[tuple[Stance, str]] = []
+def _stance_rows(session: Session, claim_ids: Sequence[int]) -> list[tuple[Stance, Party]]:
+    rows: list[tuple[Stance, Party]] = []
     for start in range(0, len(claim_ids), 500):
         chunk = list(claim_ids[start : start + 500])
         rows.extend(session.exec(
-            select(Stance, Party.name).join(Party, col(Party.id) == Stance.party_id)
+            select(Stance, Party).join(Party, col(Party.id) == Stance.party_id)
             .where(col(Stance.claim_id).in_(chunk)).order_by(Stance.id)
         ).all())
     return rows
@@ -145,8 +145,8 @@ def claim_detail(session: Session, claim_id: int) -> dict[str, Any]:
          *(e.source_id for e in evidence)],
     )
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for stance, party_name in stance_rows:
-        grouped[stance.kind].append(_stance_dict(stance, party_name, sources))
+    for stance, party in stance_rows:
+        grouped[stance.kind].append(_stance_dict(stance, party.name, sources))
     summary = claim_summaries(session, [claim])[0]
     return {
         **summary,
@@ -181,8 +181,8 @@ def who_asserts_who_denies(
     stance_rows = _stance_rows(session, [c.id for c in claims])
     sources = _sources_by_id(session, (s.source_id for s, _ in stance_rows))
     by_claim: dict[int, list[tuple[Stance, str]]] = defaultdict(list)
-    for stance, party_name in stance_rows:
-        by_claim[stance.claim_id].append((stance, party_name))
+    for stance, party in stance_rows:
+        by_claim[stance.claim_id].append((stance, party.name))
     claim_entries = []
     for claim in claims:
         entry: dict[str, Any] = {
@@ -195,19 +195,18 @@ def who_asserts_who_denies(
                 _stance_dict(s, name, sources) for s, name in by_claim[claim.id] if s.kind in kinds
             ]
         claim_entries.append(entry)
+    shown = {c.id: c for c in claims}
+    records = _records(sorted(
+        ((party.name, party.kind, stance.kind, stance.claim_id, shown[stance.claim_id].text,
+          shown[stance.claim_id].status) for stance, party in stance_rows),
+        key=lambda row: (row[0], row[3])))
     return {"statuses": list(statuses), "total": page.total, "next_after": page.next_after,
-            "claims": claim_entries,
-            "parties": party_records(session, claim_ids=[c.id for c in claims])}
+            "claims": claim_entries, "parties": records}
 
 
-def party_records(
-    session: Session, *, party_id: int | None = None, claim_ids: Sequence[int] | None = None,
-) -> list[dict[str, Any]]:
-    """Each party that takes a stance, with the claims it affirms, denies and questions.
-
-    ``party_id`` keeps one party's record, ``claim_ids`` keeps only those claims: both go
-    through an index, so neither reads every stance of a large database.
-    """
+def party_records(session: Session, *, party_id: int | None = None) -> list[dict[str, Any]]:
+    """Each party that takes a stance (or only ``party_id``, through the party index),
+    with the live claims it affirms, denies and questions."""
     query = (
         select(Party.name, Party.kind, Stance.kind, Claim.id, Claim.text, Claim.status)
         .join(Stance, col(Stance.party_id) == Party.id)
@@ -216,13 +215,12 @@ def party_records(
     )
     if party_id is not None:
         query = query.where(Stance.party_id == party_id)
-    rows: list[Any] = []
-    if claim_ids is None:
-        rows = list(session.exec(query.order_by(Party.name, Claim.id)).all())
-    else:
-        for start in range(0, len(claim_ids), 900):
-            rows += session.exec(query.where(col(Claim.id).in_(claim_ids[start : start + 900])))
-        rows.sort(key=lambda row: (row[0], row[3]))
+    return _records(session.exec(query.order_by(Party.name, Claim.id)).all())
+
+
+def _records(rows: Iterable[tuple[str, str, str, int, str, str]]) -> list[dict[str, Any]]:
+    """Party records from (party, party kind, stance kind, claim id, text, status) rows,
+    ordered by party and claim."""
     records: dict[str, dict[str, Any]] = {}
     for party_name, party_kind, stance_kind, claim_id, text, status in rows:
         record = records.setdefault(

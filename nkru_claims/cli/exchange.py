@@ -1,6 +1,8 @@
 """Commands that move whole databases: import, export, demo."""
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -15,22 +17,19 @@ EXPORT_FORMATS = ("json", "csv", "claimreview")
 def _read(path: str) -> str:
     if path == "-":
         return sys.stdin.read()
-    try:
+    with _readable(path):
         return Path(path).read_text(encoding="utf-8-sig")
+
+
+@contextmanager
+def _readable(path: str) -> Iterator[None]:
+    """A file that cannot be read, as one line."""
+    try:
+        yield
     except FileNotFoundError:
         raise fail(f"no such file: {path}") from None
     except UnicodeDecodeError:
         raise fail(f"{path} is not UTF-8 text") from None
-    except OSError as exc:
-        raise fail(f"cannot read {path}: {exc.strerror}") from None
-
-
-def _check_readable(path: str) -> None:
-    try:
-        with open(path, "rb"):
-            pass
-    except FileNotFoundError:
-        raise fail(f"no such file: {path}") from None
     except OSError as exc:
         raise fail(f"cannot read {path}: {exc.strerror}") from None
 
@@ -73,7 +72,8 @@ def import_file(ctx: typer.Context, path: str, file_format: str | None = None,
         with spooled_stdin() as spooled:
             _import_json(ctx, spooled, origin="-")
     else:
-        _check_readable(path)
+        with _readable(path), open(path, "rb"):
+            pass  # a missing file is one line before any database work starts
         _import_json(ctx, path, origin=path)
 
 

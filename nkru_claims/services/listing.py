@@ -120,14 +120,13 @@ def page_claims(session: Session, filters: ClaimFilter) -> ClaimPage:
     Keyset paging on the id keeps a late page as cheap as the first: the status index
     is ordered by id, so the database walks straight to the page.
     """
-    if not filters.limit:
-        claims = query_claims(session, filters)
-        total = len(claims) if filters.after is None else count_claims(session, filters)
-        return ClaimPage(claims, total, None)
-    claims = query_claims(session, replace(filters, limit=filters.limit + 1))
-    more = len(claims) > filters.limit
-    claims = claims[: filters.limit]
-    return ClaimPage(claims, count_claims(session, filters), claims[-1].id if more else None)
+    limit = filters.limit
+    claims = query_claims(session, replace(filters, limit=limit + 1) if limit else filters)
+    more = bool(limit) and len(claims) > limit  # one row past the page: another page follows
+    claims = claims[:limit] if limit else claims
+    everything = filters.after is None and not more  # this page is all there is to count
+    total = len(claims) if everything else count_claims(session, filters)
+    return ClaimPage(claims, total, claims[-1].id if more else None)
 
 
 def _coalesce(*columns):  # noqa: ANN002, ANN202
