@@ -55,3 +55,40 @@ def test_ctrl_c_stops_import_and_dedupe_without_writing(db_url: str, cli, tmp_pa
     before = table_rows(db_url)
     _assert_interrupted(_ctrl_c(db_url, "dedupe", "--apply", after=2.0))
     assert table_rows(db_url) == before
+
+
+_INTERRUPT_INSIDE_A_DRIVER_PIPELINE = """
+import sys
+from nkru_claims import bulk
+from nkru_claims.cli import main
+
+insert_rows = bulk._insert_rows
+
+def interrupted(session, model, rows):
+    insert_rows(session, model, rows)
+    driver = session.connection().connection.driver_connection
+    with driver.pipeline():  # Ctrl-C while psycopg has a failed pipeline in flight
+        driver.execute("SELECT 1/0")
+        raise KeyboardInterrupt
+
+bulk._insert_rows = interrupted
+sys.argv = ["nkru-claims", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.mark.postgres
+def test_ctrl_c_inside_a_driver_pipeline_prints_only_our_line(
+    migrated_postgres_url: str, tmp_path: Path
+) -> None:
+    """psycopg's complaint about the pipeline it could not finish stays off the terminal."""
+    corpus = tmp_path / "corpus.json"
+    write_corpus(corpus, 10, 1)
+    before = table_rows(migrated_postgres_url)
+    result = subprocess.run(
+        [sys.executable, "-c", _INTERRUPT_INSIDE_A_DRIVER_PIPELINE,
+         "--db", migrated_postgres_url, "import", str(corpus)],
+        capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120,
+    )
+    _assert_interrupted(result)
+    assert table_rows(migrated_postgres_url) == before

@@ -53,6 +53,7 @@ def run(argv: list[str] | None = None) -> int:
 
     from nkru_claims.cli.base import app
 
+    quiet_library_logs()
     args = sys.argv[1:] if argv is None else argv
     completing = "_NKRU_CLAIMS_COMPLETE" in os.environ  # shell completion needs every command
     load_commands(None if completing else command_in(args))
@@ -64,6 +65,17 @@ def run(argv: list[str] | None = None) -> int:
         print(done.code, file=sys.stderr)
         return 1
     return 0
+
+
+def quiet_library_logs() -> None:
+    """Keep the drivers' log records off the user's terminal. With no handler configured,
+    Python prints a library's warnings raw on stderr: after Ctrl-C, psycopg's "error
+    ignored terminating <Pipeline …>" would come before our one-line error."""
+    import logging
+
+    root = logging.getLogger()
+    if not root.handlers:
+        root.addHandler(logging.NullHandler())
 
 
 def main() -> None:
