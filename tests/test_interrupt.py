@@ -78,17 +78,16 @@ main()
 
 
 @pytest.mark.postgres
-def test_ctrl_c_inside_a_driver_pipeline_prints_only_our_line(
-    migrated_postgres_url: str, tmp_path: Path
-) -> None:
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+def test_ctrl_c_inside_a_driver_pipeline_prints_only_our_line(db_url: str, tmp_path: Path) -> None:
     """psycopg's complaint about the pipeline it could not finish stays off the terminal."""
     corpus = tmp_path / "corpus.json"
     write_corpus(corpus, 10, 1)
-    before = table_rows(migrated_postgres_url)
+    before = table_rows(db_url)
     result = subprocess.run(
         [sys.executable, "-c", _INTERRUPT_INSIDE_A_DRIVER_PIPELINE,
-         "--db", migrated_postgres_url, "import", str(corpus)],
+         "--db", db_url, "import", str(corpus)],
         capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120,
     )
     _assert_interrupted(result)
-    assert table_rows(migrated_postgres_url) == before
+    assert table_rows(db_url) == before
