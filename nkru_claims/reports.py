@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from nkru_claims.in_lists import in_batches
 from nkru_claims.models import Claim, ClaimSource, ClaimWording, Evidence, Party, Source, Stance
 from nkru_claims.services.claims import claim_quantity, get_claim
 from nkru_claims.services.listing import ClaimFilter, page_claims
@@ -50,8 +51,7 @@ def quantity_dict(claim: Claim) -> dict[str, Any] | None:
 
 def _stance_rows(session: Session, claim_ids: Sequence[int]) -> list[tuple[Stance, Party]]:
     rows: list[tuple[Stance, Party]] = []
-    for start in range(0, len(claim_ids), 500):
-        chunk = list(claim_ids[start : start + 500])
+    for chunk in in_batches(claim_ids):
         rows.extend(session.exec(
             select(Stance, Party).join(Party, col(Party.id) == Stance.party_id)
             .where(col(Stance.claim_id).in_(chunk)).order_by(Stance.id)
@@ -68,11 +68,11 @@ def stance_facts(
     """
     facts: dict[int, list[StanceFact]] = defaultdict(list)
     names: dict[int, str] = {}
-    for start in range(0, len(claim_ids), 900):
+    for batch in in_batches(claim_ids):
         for claim_id, party_id, kind, stated_on, stance_id, name in session.execute(
             select(Stance.claim_id, Stance.party_id, Stance.kind, Stance.stated_on, Stance.id,
                    Party.name).join(Party, col(Party.id) == Stance.party_id)
-            .where(col(Stance.claim_id).in_(claim_ids[start : start + 900]))
+            .where(col(Stance.claim_id).in_(batch))
             .order_by(Stance.id)
         ):
             facts[claim_id].append(StanceFact(party_id, kind, stated_on, stance_id))
@@ -85,8 +85,7 @@ def claim_summaries(session: Session, claims: Sequence[Claim]) -> list[dict[str,
     ids = [c.id for c in claims]
     facts, names = stance_facts(session, ids)
     source_counts: dict[int, int] = defaultdict(int)
-    for start in range(0, len(ids), 900):
-        chunk = ids[start : start + 900]
+    for chunk in in_batches(ids):
         for claim_id, count in session.execute(
             select(ClaimSource.claim_id, func.count()).where(col(ClaimSource.claim_id).in_(chunk))
             .group_by(ClaimSource.claim_id)

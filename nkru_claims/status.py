@@ -25,6 +25,7 @@ from datetime import date
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
+from nkru_claims.in_lists import in_batches
 from nkru_claims.models import Claim, Stance, utcnow
 
 AFFIRMING = frozenset({"asserts", "supports", "condemns"})
@@ -83,8 +84,7 @@ def _position(kind: str) -> str:
 def refresh_statuses(session: Session, claim_ids: Iterable[int]) -> None:
     """Recompute and store the status of these claims from the rows in the database."""
     ids = sorted({i for i in claim_ids if i is not None})
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for chunk in in_batches(ids):
         # Lock the claims first (PostgreSQL; SQLite's writer already holds the database), so
         # two transactions adding stances to one claim cannot each miss the other's stance.
         session.execute(

@@ -21,6 +21,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from nkru_claims import workers
+from nkru_claims.in_lists import in_batches
 from nkru_claims.matching import (
     ClaimFeatures,
     PartyLexicon,
@@ -37,7 +38,6 @@ Pairs = dict[tuple[int, int], float]  # (low claim id, high claim id) -> best sc
 CDIST_ROWS = 2_000
 THREADED_FROM = 250_000  # cdist cells from which scoring on several threads pays off
 PARALLEL_FROM = 20_000  # texts in blocks from which worker processes pay off
-IN_CHUNK = 500  # values per SQL IN (…) list
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,8 +136,7 @@ def _blocks_for_keys(
     claims: dict[int, ClaimRow] = {}
     found: list[Variant] = []
     wordings: list[tuple[int, str, str, str]] = []
-    for start in range(0, len(keys), IN_CHUNK):
-        chunk = list(keys[start : start + IN_CHUNK])
+    for chunk in in_batches(keys):
         for row in _claim_rows(session, col(Claim.match_key).in_(chunk)):
             claims[row.id] = row
             found.append(Variant(row.id, row.text, row.match_form or "", row.match_key or ""))
@@ -150,8 +149,8 @@ def _blocks_for_keys(
         ).all()
     found += [Variant(*row) for row in wordings]
     missing = sorted({claim_id for claim_id, *_ in wordings} - claims.keys())
-    for start in range(0, len(missing), IN_CHUNK):
-        for row in _claim_rows(session, col(Claim.id).in_(missing[start : start + IN_CHUNK])):
+    for batch in in_batches(missing):
+        for row in _claim_rows(session, col(Claim.id).in_(batch)):
             claims[row.id] = row
     return blocks_of(found), claims
 

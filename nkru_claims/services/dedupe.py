@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from nkru_claims import audit
 from nkru_claims.errors import Conflict, InvalidInput
+from nkru_claims.in_lists import in_batches
 from nkru_claims.matching import (
     DEFAULT_THRESHOLD,
     PartyLexicon,
@@ -132,10 +133,10 @@ def duplicate_pairs(
 
 
 def _texts(session: Session, claim_ids: set[int]) -> dict[int, str]:
-    wanted, texts = sorted(claim_ids), {}
-    for start in range(0, len(wanted), 500):
-        texts.update(session.execute(select(Claim.id, Claim.text).where(
-            col(Claim.id).in_(wanted[start : start + 500]))).all())
+    texts: dict[int, str] = {}
+    for batch in in_batches(sorted(claim_ids)):
+        texts.update(session.execute(
+            select(Claim.id, Claim.text).where(col(Claim.id).in_(batch))).all())
     return texts
 
 
