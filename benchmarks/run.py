@@ -355,7 +355,27 @@ def machine() -> str:
 
     return (f"Machine: {os.cpu_count()} cores, {mem} memory, {platform.platform()}\n"
             f"Python {platform.python_version()} ({sys.executable}), SQLite "
-            f"{sqlite3.sqlite_version}\nCLI: {cli_path()}")
+            f"{sqlite3.sqlite_version}\nCLI: {cli_path()}\n{machine_speed()}")
+
+
+def machine_speed() -> str:
+    """Two fixed workloads, best of three, so that figures taken on different hosts of
+    the 'same' machine can be compared: one core's Python speed, and the cost of
+    importing SQLAlchemy and SQLModel, which every command pays before it starts."""
+    loop = min(_seconds([sys.executable, "-c", _REFERENCE_LOOP]) for _ in range(3))
+    imports = min(_seconds([sys.executable, "-c", "import sqlalchemy.orm, sqlmodel"])
+                  for _ in range(3))
+    return (f"Speed: a reference Python loop {loop:.2f} s; "
+            f"'import sqlalchemy.orm, sqlmodel' {imports:.2f} s (every command's floor)")
+
+
+_REFERENCE_LOOP = "def f():\n    s = 0\n    for i in range(10_000_000):\n        s += i\nf()"
+
+
+def _seconds(command: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=True, stdin=subprocess.DEVNULL)
+    return time.perf_counter() - started
 
 
 def main() -> None:
