@@ -1,7 +1,7 @@
 """Long ``IN (…)`` lists, sent a batch at a time.
 
-SQLite builds before 3.32 allow 999 bound parameters a statement, and a list of many
-thousands of values plans worse than several short ones on both backends.
+SQLite builds before 3.32 allow at most 999 bound parameters a statement, and a
+million-claim report must not build one statement with a million of them.
 """
 
 from __future__ import annotations
