@@ -14,8 +14,9 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -172,6 +173,16 @@ def seeded_cli(runner: CliRunner, seeded_url: str):  # noqa: ANN201
         return runner.invoke(app, ["--db", seeded_url, *args], input=input)
 
     return run
+
+
+def in_session(url: str, work: Callable[[Any], Any]) -> Any:
+    """``work(session)`` in one committed transaction on a new engine, closed afterwards."""
+    engine = make_engine(url)
+    try:
+        with session_scope(engine) as session:
+            return work(session)
+    finally:
+        engine.dispose()
 
 
 def copy_fixture(tmp_path: Path) -> Path:

@@ -13,6 +13,7 @@ from nkru_claims.db import make_engine, session_scope
 from nkru_claims.exchange import import_document
 from nkru_claims.matching import DEFAULT_THRESHOLD, compare_features, features
 from nkru_claims.services import blocking, dedupe
+from tests.conftest import in_session
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from generate import generate_corpus  # noqa: E402
@@ -74,10 +75,7 @@ def corpus_url(db_url: str) -> str:
     assert len(true_groups) > 50
     document["claims"] += [{"ref": ref, "text": text, **extra}
                            for ref, text, extra in ONE_SIDE_LACKS_A_FACT]
-    engine = make_engine(db_url)
-    with session_scope(engine) as session:
-        import_document(session, document)
-    engine.dispose()
+    in_session(db_url, lambda session: import_document(session, document))
     return db_url
 
 

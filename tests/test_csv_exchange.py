@@ -22,6 +22,7 @@ from nkru_claims.quantities import Quantity
 from nkru_claims.services.claims import StanceInput, add_claim, add_stance
 from nkru_claims.services.parties import add_party, get_party
 from nkru_claims.services.sources import add_source
+from tests.conftest import in_session
 
 HEADER = ",".join(COLUMNS)
 
@@ -33,29 +34,17 @@ def fresh_sqlite(folder: Path, template: Path) -> str:
 
 
 def export(url: str) -> str:
-    engine = make_engine(url)
-    with session_scope(engine) as session:
-        text = export_csv(session)
-    engine.dispose()
-    return text
+    return in_session(url, export_csv)
 
 
 def load(url: str, text: str, **kwargs: bool):  # noqa: ANN201
-    engine = make_engine(url)
-    try:
-        with session_scope(engine) as session:
-            return import_csv(session, text, **kwargs)
-    finally:
-        engine.dispose()
+    return in_session(url, lambda session: import_csv(session, text, **kwargs))
 
 
 def counts(url: str) -> tuple[int, int, int, int]:
-    engine = make_engine(url)
-    with session_scope(engine) as session:
-        result = tuple(session.exec(select(func.count()).select_from(model)).one()
-                       for model in (Claim, Stance, Party, Source))
-    engine.dispose()
-    return result
+    return in_session(url, lambda session: tuple(
+        session.exec(select(func.count()).select_from(model)).one()
+        for model in (Claim, Stance, Party, Source)))
 
 
 def row(**cells: str) -> str:

@@ -13,7 +13,7 @@ from nkru_claims.db import make_engine, session_scope, upgrade
 from nkru_claims.exchange import import_document, load_document
 from nkru_claims.services.dedupe import find_duplicate_groups
 from nkru_claims.services.merges import merge_claims, unmerge
-from tests.conftest import SEED_PATH, other_script_document, table_rows
+from tests.conftest import SEED_PATH, in_session, other_script_document, table_rows
 
 
 def _seed_with_rewordings(url: str) -> dict[str, int]:
@@ -68,11 +68,7 @@ def test_dedupe_folds_each_rewording_into_its_original_and_unmerge_restores(
 
 
 def test_no_merge_between_different_quantities(seeded_url: str) -> None:
-    engine = make_engine(seeded_url)
-    with session_scope(engine) as session:
-        groups = find_duplicate_groups(session)
-    engine.dispose()
-    assert groups == []
+    assert in_session(seeded_url, find_duplicate_groups) == []
 
 
 def test_a_rejected_pair_is_not_proposed_again(db_url: str, cli) -> None:  # noqa: ANN001

@@ -18,6 +18,7 @@ from nkru_claims.models import Claim, Party, Stance
 from nkru_claims.services.claims import StanceInput, add_claim
 from nkru_claims.services.parties import add_party
 from nkru_claims.status import StanceFact, positions
+from tests.conftest import in_session
 
 REQUIRE_BROWSER = os.environ.get("NKRU_REQUIRE_BROWSER") == "1"
 URL_ATTRIBUTES = {"src", "href", "srcset", "poster", "data", "action", "formaction",
@@ -64,11 +65,7 @@ def parse(html: str) -> Page:
 
 
 def report_html(url: str) -> str:
-    engine = make_engine(url)
-    with session_scope(engine) as session:
-        html = render_html(session)
-    engine.dispose()
-    return html
+    return in_session(url, render_html)
 
 
 def expected_positions(url: str) -> dict[tuple[int, str], str]:
