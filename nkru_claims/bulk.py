@@ -77,13 +77,13 @@ class ClaimReader:
         return self.sources[ref]
 
     def party_id(self, name: Any) -> int:
-        from nkru_claims.services.parties import suggest_parties
-
         if isinstance(name, str) and name in self.resolved:
             return self.resolved[name]
         name = required_text(name if isinstance(name, str) else None, "party name")
         party_id = self.parties.get(alias_key(name))
         if party_id is None:
+            from nkru_claims.services.parties import suggest_parties
+
             raise UnknownParty(name, suggest_parties(self.session, name))
         self.resolved[name] = party_id
         return party_id

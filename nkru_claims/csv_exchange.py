@@ -53,7 +53,9 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from nkru_claims import audit
 from nkru_claims.errors import ImportFormatError, InvalidInput, NkruError
+from nkru_claims.exchange import ImportSummary
 from nkru_claims.models import PARTY_KINDS, STANCE_KINDS, VERDICTS, Claim, Party, Source, Stance
 from nkru_claims.normalise import alias_key
 from nkru_claims.quantities import Quantity, canonical_unit, parse_number, parse_quantity
@@ -75,13 +77,10 @@ _BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, 
 
 
 @dataclass
-class CsvImportResult:
-    claims_added: int = 0
-    stances_added: int = 0
+class CsvImportResult(ImportSummary):
+    """What the import added, and the rows it left out (with ``skip_bad``)."""
+
     bad_rows: list[tuple[int, str]] = field(default_factory=list)
-    claims_skipped: list[str] = field(default_factory=list)
-    parties_added: int = 0
-    sources_added: int = 0
 
 
 @dataclass(frozen=True)
@@ -309,8 +308,10 @@ def _group(rows: list[_Row], bad: list[tuple[int, str]]) -> list[tuple[_ClaimFie
     return result
 
 
-def import_csv(session: Session, text: str, *, skip_bad: bool = False) -> CsvImportResult:
-    """Read a CSV written in this layout into the caller's transaction (flushes only)."""
+def import_csv(session: Session, text: str, *, skip_bad: bool = False,
+               origin: str | None = None) -> CsvImportResult:
+    """Read a CSV written in this layout into the caller's transaction (flushes only);
+    one audit entry for the file, as for a JSON import."""
     header, records = _records(text)
     index = _header_index(header)
     result = CsvImportResult()
@@ -334,8 +335,13 @@ def import_csv(session: Session, text: str, *, skip_bad: bool = False) -> CsvImp
         more = len(result.bad_rows) - 1
         raise ImportFormatError(f"line {line}: {reason}"
                                 + (f" (and {more} more bad rows)" if more else ""))
-    for fields, members in sorted(groups, key=lambda g: g[1][0].line):
-        _import_claim(session, fields, members, result)
+    with audit.quiet(session):
+        for fields, members in sorted(groups, key=lambda g: g[1][0].line):
+            _import_claim(session, fields, members, result)
+    audit.record(session, action="import", entity="file", details={
+        "file": origin, "format": "csv", "claims": result.claims_added,
+        "stances": result.stances_added, "bad_rows": [line for line, _ in result.bad_rows],
+    })
     return result
 
 

@@ -4,11 +4,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from nkru_claims.cli.base import State, app, fail, progress, transaction
+
+if TYPE_CHECKING:
+    from nkru_claims.exchange import ImportSummary
 
 IMPORT_FORMATS = ("json", "csv")
 EXPORT_FORMATS = ("json", "csv", "claimreview")
@@ -87,6 +90,20 @@ def _import_json(ctx: typer.Context, path: str, origin: str) -> None:
         by_bytes = report and (lambda _done, _total: report(document.position, document.size))
         summary = import_claims(session, document.head, document.claims(), origin=origin,
                                 progress=by_bytes or None)
+    _echo_imported(summary)
+
+
+def _import_csv(ctx: typer.Context, path: str, text: str, skip_bad: bool) -> None:
+    from nkru_claims.csv_exchange import import_csv
+
+    with transaction(ctx) as session:
+        result = import_csv(session, text, skip_bad=skip_bad, origin=path)
+    _echo_imported(result)
+    for line, reason in result.bad_rows:
+        typer.echo(f"Skipped line {line}: {reason}", err=True)
+
+
+def _echo_imported(summary: "ImportSummary") -> None:
     skipped = (f", {len(summary.claims_skipped)} already present"
                if summary.claims_skipped else "")
     typer.echo(
@@ -94,25 +111,6 @@ def _import_json(ctx: typer.Context, path: str, origin: str) -> None:
         f"{summary.evidence_added} evidence, {summary.parties_added} new parties, "
         f"{summary.sources_added} new sources"
     )
-
-
-def _import_csv(ctx: typer.Context, path: str, text: str, skip_bad: bool) -> None:
-    from nkru_claims import audit
-    from nkru_claims.csv_exchange import import_csv
-
-    with transaction(ctx) as session:
-        with audit.quiet(session):
-            result = import_csv(session, text, skip_bad=skip_bad)
-        audit.record(session, action="import", entity="file", details={
-            "file": path, "format": "csv", "claims": result.claims_added,
-            "stances": result.stances_added, "bad_rows": [line for line, _ in result.bad_rows],
-        })
-    typer.echo(f"Imported {result.claims_added} claims, {result.stances_added} stances, "
-               f"{result.parties_added} new parties, {result.sources_added} new sources"
-               + (f", {len(result.claims_skipped)} already present"
-                  if result.claims_skipped else ""))
-    for line, reason in result.bad_rows:
-        typer.echo(f"Skipped line {line}: {reason}", err=True)
 
 
 @app.command("import")
