@@ -162,7 +162,12 @@ def interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
-def echo_json(data: Any) -> None:
+def json_text(data: Any) -> str:
+    """What ``--json`` prints, whether to the terminal or to a file."""
     import json
 
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def echo_json(data: Any) -> None:
+    typer.echo(json_text(data), nl=False)

@@ -33,7 +33,7 @@ def _period(row: dict[str, Any]) -> str:
     return describe_period(row.get("period_start"), row.get("period_end"))
 
 
-def claims_table(rows: list[dict[str, Any]], footer: str | None = None) -> None:
+def claims_table(rows: list[dict[str, Any]], footer: str) -> None:
     out = console()
     if not rows:
         out.print("No claims match.")
@@ -56,7 +56,7 @@ def claims_table(rows: list[dict[str, Any]], footer: str | None = None) -> None:
             ", ".join(row["denied_by"]),
         )
     out.print(table)
-    out.print(footer or f"{len(rows)} claim{'s' if len(rows) != 1 else ''}")
+    out.print(footer)
 
 
 CSV_COLUMNS = (

@@ -11,6 +11,7 @@ from nkru_claims.cli.base import (
     app,
     echo_json,
     fail,
+    json_text,
     page_size,
     transaction,
 )
@@ -37,10 +38,7 @@ def print_report(ctx: typer.Context, report_format: str, output: str | None = No
     if report_format == "html":
         write_output(output or "-", text, "HTML report")
     elif output:
-        import json
-
-        text = (json.dumps(report, ensure_ascii=False, indent=2) + "\n"
-                if report_format == "json" else render_markdown(report))
+        text = json_text(report) if report_format == "json" else render_markdown(report)
         write_output(output, text, "Report")
     elif report_format == "json":
         echo_json(report)

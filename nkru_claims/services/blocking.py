@@ -161,21 +161,16 @@ def _key_sizes(session: Session) -> dict[str, int] | None:
     from sqlalchemy import func
 
     sizes: dict[str, int] = defaultdict(int)
-    for key, count in session.execute(
-        select(Claim.match_key, func.count()).where(col(Claim.deleted_at).is_(None))
-        .group_by(Claim.match_key)
-    ).all():
-        if key is None:
-            return None
-        sizes[key] += count
-    for key, count in session.execute(
-        select(ClaimWording.match_key, func.count())
-        .join(Claim, col(Claim.id) == ClaimWording.claim_id)
-        .where(col(Claim.deleted_at).is_(None)).group_by(ClaimWording.match_key)
-    ).all():
-        if key is None:
-            return None
-        sizes[key] += count
+    per_claim = (select(Claim.match_key, func.count()).where(col(Claim.deleted_at).is_(None))
+                 .group_by(Claim.match_key))
+    per_wording = (select(ClaimWording.match_key, func.count())
+                   .join(Claim, col(Claim.id) == ClaimWording.claim_id)
+                   .where(col(Claim.deleted_at).is_(None)).group_by(ClaimWording.match_key))
+    for query in (per_claim, per_wording):
+        for key, count in session.execute(query):
+            if key is None:
+                return None
+            sizes[key] += count
     return sizes
 
 
