@@ -18,8 +18,6 @@ def parse_date(text: str | None, *, end_of_period: bool = False) -> date | None:
     """'2024', '2024-10' or '2024-10-18'; a partial date is the period's first day, or last."""
     if text is None or isinstance(text, date):
         return text
-    if isinstance(text, str):
-        return _parse_date_text(text, end_of_period)
     return _parse_date_text(str(text), end_of_period)
 
 
