@@ -57,7 +57,7 @@ def load_claims(db_path: str) -> list[ClaimRow]:
 
 
 def load_lexicon(db_path: str):  # noqa: ANN201
-    from nkru_claims.matching import PartyLexicon
+    from nkru_claims.matching.compare import PartyLexicon
 
     with connect(db_path) as conn:
         return PartyLexicon.from_aliases(conn.execute("SELECT alias, party_id FROM party_alias"))
@@ -143,7 +143,7 @@ def exhaustive(sample: list[ClaimRow], lexicon, threshold: float) -> BaselineRes
     import numpy as np
     from rapidfuzz import fuzz, process
 
-    from nkru_claims.matching import compare_features, features
+    from nkru_claims.matching.compare import compare_features, features
 
     started = time.perf_counter()
     feats = [features(c.text, lexicon, form=c.form) for c in sample]

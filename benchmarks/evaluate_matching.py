@@ -12,8 +12,8 @@ import argparse
 import json
 from pathlib import Path
 
-from nkru_claims.evaluation import evaluate, lexicon_from_document, load_pairs
-from nkru_claims.matching import DEFAULT_THRESHOLD
+from nkru_claims.matching.compare import DEFAULT_THRESHOLD
+from nkru_claims.matching.evaluate import evaluate, lexicon_from_document, load_pairs
 
 ROOT = Path(__file__).resolve().parent.parent
 PAIRS = ROOT / "tests" / "data" / "match_pairs.jsonl"

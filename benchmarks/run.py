@@ -236,7 +236,7 @@ def compare_baselines(result: SizeResult, args: argparse.Namespace, db: Path,
                       true_groups: list[set[str]], truth: set[baselines.Pair],
                       found: set[baselines.Pair]) -> None:
     """Recall of dedupe against every-pair comparison on a sample, and the other linker."""
-    from nkru_claims.matching import DEFAULT_THRESHOLD
+    from nkru_claims.matching.compare import DEFAULT_THRESHOLD
 
     log(f"{result.size}: exhaustive baseline on a sample of {args.sample}")
     claims = baselines.load_claims(str(db))

@@ -22,6 +22,8 @@ from sqlmodel import Session
 
 from nkru_claims import workers
 from nkru_claims.errors import ImportFormatError, UnknownParty
+from nkru_claims.matching.normalise import alias_key
+from nkru_claims.matching.quantity import Quantity
 from nkru_claims.models import (
     BEARINGS,
     STANCE_KINDS,
@@ -34,8 +36,6 @@ from nkru_claims.models import (
     Stance,
     utcnow,
 )
-from nkru_claims.normalise import alias_key
-from nkru_claims.quantity import Quantity
 from nkru_claims.status import StanceFact, derive_status
 from nkru_claims.values import choice, optional_text, parse_date, required_text
 
@@ -162,7 +162,7 @@ class ClaimReader:
 
 def match_columns_of(texts: list[str]) -> list[tuple[str, str]]:
     """Module level, so that a worker process can run it on a chunk of texts."""
-    from nkru_claims.matching import match_columns
+    from nkru_claims.matching.compare import match_columns
 
     return [match_columns(text) for text in texts]
 

@@ -56,9 +56,9 @@ from sqlmodel import Session, col, select
 from nkru_claims import audit
 from nkru_claims.errors import ImportFormatError, InvalidInput, NkruError
 from nkru_claims.exchange import ImportSummary
+from nkru_claims.matching.normalise import alias_key
+from nkru_claims.matching.quantities import Quantity, canonical_unit, parse_number, parse_quantity
 from nkru_claims.models import PARTY_KINDS, STANCE_KINDS, VERDICTS, Claim, Party, Source, Stance
-from nkru_claims.normalise import alias_key
-from nkru_claims.quantities import Quantity, canonical_unit, parse_number, parse_quantity
 from nkru_claims.services import claims as claim_service
 from nkru_claims.services import parties as party_service
 from nkru_claims.services import sources as source_service

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from nkru_claims import audit, bulk
 from nkru_claims.errors import ImportFormatError, NkruError
+from nkru_claims.matching.quantities import Quantity
 from nkru_claims.models import (
     Claim,
     ClaimSource,
@@ -28,7 +29,6 @@ from nkru_claims.models import (
     Source,
     Stance,
 )
-from nkru_claims.quantities import Quantity
 from nkru_claims.services import claims as claim_service
 from nkru_claims.services import parties as party_service
 from nkru_claims.services import sources as source_service

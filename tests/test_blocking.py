@@ -11,8 +11,9 @@ from rapidfuzz import fuzz, process
 
 from nkru_claims.db import make_engine, session_scope
 from nkru_claims.exchange import import_document
-from nkru_claims.matching import DEFAULT_THRESHOLD, compare_features, features
-from nkru_claims.services import blocking, dedupe
+from nkru_claims.matching import blocking
+from nkru_claims.matching.compare import DEFAULT_THRESHOLD, compare_features, features
+from nkru_claims.services import dedupe
 from tests.conftest import in_session
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))

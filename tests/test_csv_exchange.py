@@ -17,8 +17,8 @@ from sqlmodel import func, select
 from nkru_claims.csv_exchange import COLUMNS, export_csv, import_csv
 from nkru_claims.db import make_engine, session_scope
 from nkru_claims.errors import ImportFormatError
+from nkru_claims.matching.quantities import Quantity
 from nkru_claims.models import STANCE_KINDS, VERDICTS, Claim, Party, Source, Stance
-from nkru_claims.quantities import Quantity
 from nkru_claims.services.claims import StanceInput, add_claim, add_stance
 from nkru_claims.services.parties import add_party, get_party
 from nkru_claims.services.sources import add_source

@@ -101,7 +101,7 @@ dates = st.none() | st.dates().map(lambda d: d.isoformat()).filter(lambda s: s >
 
 @st.composite
 def documents(draw) -> dict:  # noqa: ANN001
-    from nkru_claims.normalise import alias_key
+    from nkru_claims.matching.normalise import alias_key
 
     party_names = draw(st.lists(names, min_size=1, max_size=4,
                                 unique_by=alias_key).filter(lambda ns: all(map(alias_key, ns))))

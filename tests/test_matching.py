@@ -9,8 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nkru_claims.evaluation import evaluate, lexicon_from_document, load_pairs
-from nkru_claims.matching import DEFAULT_THRESHOLD, compare_texts, match_columns, matching_form
+from nkru_claims.matching.compare import (
+    DEFAULT_THRESHOLD,
+    compare_texts,
+    match_columns,
+    matching_form,
+)
+from nkru_claims.matching.evaluate import evaluate, lexicon_from_document, load_pairs
 from tests.conftest import SEED_PATH
 
 PAIRS = load_pairs(Path(__file__).parent / "data" / "match_pairs.jsonl")

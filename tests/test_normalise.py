@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nkru_claims.normalise import (
+from nkru_claims.matching.normalise import (
     alias_key,
     matching_view,
     normalise_numbers,
@@ -42,7 +42,7 @@ def test_to_simplified() -> None:
 def test_opencc_and_cn2an_load_lazily() -> None:
     """Importing the core must not build the converter nor import cn2an (~0.1 s)."""
     code = (
-        "import sys, nkru_claims.normalise as n, nkru_claims.quantities;"
+        "import sys, nkru_claims.matching.normalise as n, nkru_claims.matching.quantities;"
         "print(n._converter.cache_info().currsize, 'cn2an' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nkru_claims.errors import InvalidInput
-from nkru_claims.quantities import (
+from nkru_claims.matching.quantities import (
     Quantity,
     canonical_unit,
     find_quantities,

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from nkru_claims import bulk
 from nkru_claims.db import make_engine, session_scope
-from nkru_claims.matching import match_columns
+from nkru_claims.matching.compare import match_columns
 from nkru_claims.models import Claim, ClaimWording
 from tests.conftest import SEED_PATH
 from tests.test_cli_claims import one_error_line

@@ -66,7 +66,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_claim_wording_match_key'), ['match_key'], unique=False)
 
     # ### end Alembic commands ###
-    from nkru_claims.matching import match_columns
+    from nkru_claims.matching.compare import match_columns
 
     connection = op.get_bind()
     for name in ("claim", "claim_wording"):

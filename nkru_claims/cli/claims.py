@@ -89,7 +89,7 @@ def add_command(
     --asserted-by NIS --denied-by Kremlin --source https://example.org/a --date 2024-10-18
     """
     from nkru_claims.cli.dedupe import check_duplicates_before_add
-    from nkru_claims.quantities import Quantity, find_quantities, parse_quantity
+    from nkru_claims.matching.quantities import Quantity, find_quantities, parse_quantity
     from nkru_claims.services.claims import StanceInput, add_claim, attach_to_claim
 
     may_prompt = interactive() and not yes

@@ -100,7 +100,7 @@ def compare_command(
 
     Example: nkru-claims compare "北韓向俄羅斯運送了500萬發砲彈" "朝鲜向俄罗斯运送了五百万发炮弹"
     """
-    from nkru_claims.matching import compare_texts
+    from nkru_claims.matching.compare import compare_texts
     from nkru_claims.services.claims import get_claim
     from nkru_claims.services.dedupe import check_threshold, party_lexicon
 

@@ -26,7 +26,7 @@ def edit_command(
 
     Example: nkru-claims edit 3 --period-start 2024-10-08 --period-end 2024-10-13
     """
-    from nkru_claims.quantities import parse_quantity
+    from nkru_claims.matching.quantities import parse_quantity
     from nkru_claims.services.claims import edit_claim
     from nkru_claims.values import parse_date
 

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from nkru_claims import audit
 from nkru_claims.errors import InvalidInput, NotFound
+from nkru_claims.matching.quantity import Quantity
 from nkru_claims.models import (
     BEARINGS,
     STANCE_KINDS,
@@ -21,7 +22,6 @@ from nkru_claims.models import (
     Stance,
     utcnow,
 )
-from nkru_claims.quantity import Quantity
 from nkru_claims.services.parties import resolve_party
 from nkru_claims.services.sources import link_source
 from nkru_claims.values import choice, optional_text, required_text
@@ -40,7 +40,7 @@ class StanceInput:
 
 
 def _match_columns(text: str) -> tuple[str, str]:
-    from nkru_claims.matching import match_columns  # the matcher's patterns load on demand
+    from nkru_claims.matching.compare import match_columns  # the matcher's patterns load on demand
 
     return match_columns(text)
 

@@ -16,7 +16,8 @@ from sqlmodel import Session, col, select
 from nkru_claims import audit
 from nkru_claims.errors import Conflict, InvalidInput
 from nkru_claims.in_lists import in_batches
-from nkru_claims.matching import (
+from nkru_claims.matching.blocking import BlockMatcher, Variant
+from nkru_claims.matching.compare import (
     DEFAULT_THRESHOLD,
     PartyLexicon,
     compare_features,
@@ -24,7 +25,6 @@ from nkru_claims.matching import (
     match_columns,
 )
 from nkru_claims.models import Claim, ClaimWording, MatchRejection, PartyAlias
-from nkru_claims.services.blocking import BlockMatcher, Variant
 from nkru_claims.services.claims import get_claim
 
 Progress = Callable[[int, int], None]

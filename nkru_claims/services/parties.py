@@ -17,7 +17,7 @@ SUGGESTION_CUTOFF = 60
 def alias_key(text: str) -> str:
     """``normalise.alias_key``, imported on first use: listing commands never need it,
     and loading OpenCC and the number patterns is a fair share of their start-up."""
-    from nkru_claims.normalise import alias_key as normalised
+    from nkru_claims.matching.normalise import alias_key as normalised
 
     return normalised(text)
 

@@ -17,7 +17,7 @@ import re
 from decimal import Decimal
 
 from nkru_claims.errors import InvalidInput
-from nkru_claims.normalise import (
+from nkru_claims.matching.normalise import (
     NUMBER,
     NUMBER_STARTS,
     NUMBER_WORD_STARTS,
@@ -26,7 +26,7 @@ from nkru_claims.normalise import (
     normalise_text,
     number_value,
 )
-from nkru_claims.quantity import Quantity
+from nkru_claims.matching.quantity import Quantity
 
 UNIT_WORDS: dict[str, list[str]] = {
     "shells": [

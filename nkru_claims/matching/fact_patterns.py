@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
-from nkru_claims.normalise import trie_regex
+from nkru_claims.matching.normalise import trie_regex
 
 MONTHS = {
     name: number

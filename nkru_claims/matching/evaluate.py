@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nkru_claims.matching import DEFAULT_THRESHOLD, PartyLexicon, compare_texts
+from nkru_claims.matching.compare import DEFAULT_THRESHOLD, PartyLexicon, compare_texts
 
 
 @dataclass

@@ -22,7 +22,7 @@ from functools import cached_property
 from rapidfuzz import fuzz
 
 from nkru_claims.config import DEFAULT_THRESHOLD
-from nkru_claims.fact_patterns import (
+from nkru_claims.matching.fact_patterns import (
     HAN,
     NUMBER_RE,
     dates_and_rest,
@@ -34,8 +34,8 @@ from nkru_claims.fact_patterns import (
     with_country_names,
     without_dates,
 )
-from nkru_claims.normalise import matching_text, normalise_text, trie_regex
-from nkru_claims.quantities import UNIT_WORDS, Quantity, find_quantities
+from nkru_claims.matching.normalise import matching_text, normalise_text, trie_regex
+from nkru_claims.matching.quantities import UNIT_WORDS, Quantity, find_quantities
 
 
 def matching_form(text: str) -> str:

@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 
 from nkru_claims import workers
 from nkru_claims.in_lists import in_batches
-from nkru_claims.matching import (
+from nkru_claims.matching.compare import (
     ClaimFeatures,
     PartyLexicon,
     compare_features,
