@@ -52,11 +52,11 @@ def point(value: float, unit: str | None, approx: bool = False) -> Quantity:
         ("1,000-2,000 soldiers", q(1000, 2000, "soldiers")),
         ("1000至2000名士兵", q(1000, 2000, "soldiers")),
         ("between 1,000 and 2,000 soldiers", q(1000, 2000, "soldiers")),
-        ("数百万枚弹药", q(1e6, None, "shells", True)),
-        ("數百萬枚彈藥", q(1e6, None, "shells", True)),
-        ("millions of shells", q(1e6, None, "shells", True)),
-        ("tens of thousands of troops", q(10000, None, "soldiers", True)),
-        ("several thousand North Korean troops", q(1000, None, "soldiers", True)),
+        ("数百万枚弹药", q(1e6, 1e7, "shells", True)),
+        ("數百萬枚彈藥", q(1e6, 1e7, "shells", True)),
+        ("millions of shells", q(1e6, 1e7, "shells", True)),
+        ("tens of thousands of troops", q(10000, 1e5, "soldiers", True)),
+        ("several thousand North Korean troops", q(1000, 1e4, "soldiers", True)),
         ("up to 5,000 shells", q(None, 5000, "shells")),
         ("不超过3000名士兵", q(None, 3000, "soldiers")),
         ("最多3000名士兵", q(None, 3000, "soldiers")),
@@ -65,7 +65,7 @@ def point(value: float, unit: str | None, approx: bool = False) -> Quantity:
         ("超过1万名士兵", q(10000, None, "soldiers")),
         ("逾万名士兵", q(10000, None, "soldiers")),
         ("10,000+ troops", q(10000, None, "soldiers")),
-        ("1500余名士兵", point(1500, "soldiers", True)),
+        ("1500余名士兵", q(1500, None, "soldiers")),
         ("6700个集装箱左右", point(6700, "containers", True)),
         ("近6700个集装箱", point(6700, "containers", True)),
         ("大約6700個貨櫃", point(6700, "containers", True)),
@@ -106,7 +106,7 @@ def test_find_quantities_containers_and_several_million() -> None:
     found = find_quantities(SEED_CONTAINERS)
     assert [(f.low, f.high, f.unit, f.approximate) for f in found] == [
         (6700, 6700, "containers", True),
-        (1e6, None, "shells", True),
+        (1e6, 1e7, "shells", True),
     ]
 
 

@@ -89,7 +89,8 @@ def add_command(
     --asserted-by NIS --denied-by Kremlin --source https://example.org/a --date 2024-10-18
     """
     from nkru_claims.cli.dedupe import check_duplicates_before_add
-    from nkru_claims.matching.quantities import Quantity, find_quantities, parse_quantity
+    from nkru_claims.matching.figures import read_figures
+    from nkru_claims.matching.quantities import Quantity, parse_quantity
     from nkru_claims.services.claims import StanceInput, add_claim, attach_to_claim
 
     may_prompt = interactive() and not yes
@@ -107,8 +108,14 @@ def add_command(
         if quantity:
             found = parse_quantity(quantity)
         elif not no_quantity:
-            candidates = find_quantities(text)
-            found = candidates[0] if candidates else None
+            reading = read_figures(text)
+            found = reading.main
+            if found is None and reading.skipped:
+                # a figure recorded wrong is worse than none: say what was passed over
+                typer.echo("Note: no quantity recorded (" + "; ".join(reading.skipped)
+                           + "); give one with --quantity", err=True)
+            if found and may_prompt and len(reading.figures) > 1:
+                typer.echo("Figures read: " + "; ".join(q.describe() for q in reading.figures))
             if found and may_prompt and not typer.confirm(
                 f"Record the quantity '{found.describe()}'?", default=True
             ):

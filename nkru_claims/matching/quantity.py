@@ -10,6 +10,10 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
+_VAGUE_WORDS = {
+    10.0: "dozens", 100.0: "hundreds", 1000.0: "thousands", 1e4: "tens of thousands",
+    1e5: "hundreds of thousands", 1e6: "millions", 1e7: "tens of millions",
+}
 _SINGULAR = {unit: unit[:-1] for unit in ("shells", "containers", "soldiers", "missiles")}
 
 
@@ -54,6 +58,10 @@ class Quantity:
                 noun = " " + _SINGULAR[self.unit]
             return f"{about}{num(self.value)}{noun}"
         if self.low is not None and self.high is not None:
+            tenfold = self.approximate and self.high == 10 * self.low
+            vague = _VAGUE_WORDS.get(self.low) if tenfold else None
+            if vague and not usd and self.unit is not None:
+                return f"{vague} of {self.unit}"  # 数十, 수백만, "millions of": a vague count
             return f"{about}{num(self.low)}–{format_amount(self.high)}{noun}"
         if self.low is not None:
             return f"over {tilde}{num(self.low)}{noun}"
