@@ -91,15 +91,33 @@ def _ask(group) -> str:  # noqa: ANN001
 @app.command("compare")
 def compare_command(
     ctx: typer.Context,
-    text_a: Annotated[str, typer.Argument(help="A claim's text (or #ID for a stored claim).")],
-    text_b: Annotated[str, typer.Argument(help="Another text (or #ID).")],
+    text_a: Annotated[str | None, typer.Argument(
+        help="A claim's text (or #ID for a stored claim).")] = None,
+    text_b: Annotated[str | None, typer.Argument(help="Another text (or #ID).")] = None,
     threshold: Threshold = DEFAULT_THRESHOLD,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    pairs: Annotated[str | None, typer.Option(
+        "--pairs", help="A JSON array of {\"a\", \"b\"} objects ('-' for stdin): a verdict "
+        "for each, in order, with its band (same / review / different), in any languages.")
+    ] = None,
 ) -> None:
     """Say whether two texts state the same claim, with the score and the reasons.
 
     Example: nkru-claims compare "北韓向俄羅斯運送了500萬發砲彈" "朝鲜向俄罗斯运送了五百万发炮弹"
     """
+    if pairs is not None:
+        if text_a is not None or text_b is not None:
+            raise fail("give either two texts or --pairs FILE, not both")
+        verdicts = [v.as_dict() for v in _judge_file(pairs)]
+        if as_json:
+            echo_json(verdicts)
+        else:
+            for index, verdict in enumerate(verdicts):
+                typer.echo(f"{index}\t{verdict['band']}\t{verdict['score']}\t"
+                           + "; ".join(verdict["reasons"]))
+        return
+    if text_a is None or text_b is None:
+        raise fail("compare needs two texts (or --pairs FILE)")
     from nkru_claims.matching.compare import compare_texts
     from nkru_claims.services.claims import get_claim
     from nkru_claims.services.dedupe import check_threshold, party_lexicon
@@ -122,6 +140,67 @@ def compare_command(
         typer.echo(f"{label}: {side['normalised']}")
         if side["quantities"]:
             typer.echo(f"   quantities: {', '.join(side['quantities'])}")
+
+
+def _read_pairs(path: str) -> list[dict]:
+    import sys
+    from pathlib import Path
+
+    try:
+        raw = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        rows = json.loads(raw)
+    except OSError as error:
+        raise fail(f"cannot read {path}: {error.strerror or error}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise fail(f"{path} is not a JSON array of pairs: {error}") from None
+    if not isinstance(rows, list):
+        raise fail(f"{path} is not a JSON array of pairs")
+    for index, row in enumerate(rows):
+        if not (isinstance(row, dict) and isinstance(row.get("a"), str)
+                and isinstance(row.get("b"), str)):
+            raise fail(f"{path}: pair {index} needs text fields \"a\" and \"b\"")
+    return rows
+
+
+def _judge_file(path: str):  # noqa: ANN202
+    from nkru_claims.matching.scoring import judge_pairs
+
+    rows = _read_pairs(path)
+    return judge_pairs([(row["a"], row["b"]) for row in rows])
+
+
+@app.command("evaluate")
+def evaluate_command(
+    pairs: Annotated[str, typer.Argument(
+        help="A JSON array of {\"a\", \"b\", \"duplicate\", \"kind\"} objects.")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Precision, recall and F1 of the matcher on labelled pairs, overall and by kind.
+
+    A pair counts as found when its band is "same" (what dedupe --apply merges).
+
+    Example: nkru-claims evaluate ../shared/benchmarks/tatoeba_cmn_eng.json
+    """
+    from nkru_claims.matching.evaluate import tally_verdicts
+
+    rows = _read_pairs(pairs)
+    if any(not isinstance(row.get("duplicate"), bool) for row in rows):
+        raise fail(f"{pairs}: every pair needs \"duplicate\": true or false")
+    verdicts = _judge_file(pairs)
+    tallies = tally_verdicts(rows, [v.duplicate for v in verdicts])
+    report = {
+        kind: {"pairs": t.pairs, "precision": round(t.precision, 3),
+               "recall": round(t.recall, 3), "f1": round(t.f1, 3),
+               "false_positives": t.false_positive, "false_negatives": t.false_negative}
+        for kind, t in sorted(tallies.items(), key=lambda item: item[0] != "all")
+    }
+    if as_json:
+        echo_json(report)
+        return
+    typer.echo(f"{'kind':<28} {'pairs':>6} {'precision':>9} {'recall':>7} {'F1':>6}")
+    for kind, row in report.items():
+        typer.echo(f"{kind:<28} {row['pairs']:>6} {row['precision']:>9.3f} "
+                   f"{row['recall']:>7.3f} {row['f1']:>6.3f}")
 
 
 @app.command("merge")

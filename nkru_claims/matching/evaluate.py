@@ -80,3 +80,22 @@ def evaluate(
         overall.add(pair["duplicate"], predicted, pair["id"])
         by_kind[pair["kind"]].add(pair["duplicate"], predicted, pair["id"])
     return overall, dict(by_kind)
+
+
+def load_labelled(path: Path) -> list[dict[str, Any]]:
+    """A JSON array (or JSON lines) of ``{"a", "b", "duplicate", "kind"?}`` objects."""
+    text = path.read_text(encoding="utf-8")
+    rows = json.loads(text) if text.lstrip().startswith("[") else [
+        json.loads(line) for line in text.splitlines() if line.strip()]
+    return rows
+
+
+def tally_verdicts(
+    rows: Iterable[dict[str, Any]], predicted: Iterable[bool]
+) -> dict[str, Tally]:
+    """Precision and recall overall (key ``"all"``) and by each row's ``kind``."""
+    tallies: dict[str, Tally] = defaultdict(Tally)
+    for index, (row, guess) in enumerate(zip(rows, predicted, strict=True)):
+        for key in ("all", str(row.get("kind") or "-")):
+            tallies[key].add(bool(row["duplicate"]), guess, str(row.get("id", index)))
+    return dict(tallies)
