@@ -34,7 +34,7 @@ from nkru_claims.matching.quantity import Quantity
 
 _ZH_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 _SMALL_MAG = {"十": 10, "百": 100, "千": 1000, "십": 10, "백": 100, "천": 1000}
-_BIG_MAG = {"万": 10**4, "亿": 10**8, "만": 10**4, "억": 10**8, "兆": 10**12, "조": 10**12}
+_BIG_MAG = {"万": 10**4, "亿": 10**8, "兆": 10**12, "만": 10**4, "억": 10**8, "조": 10**12}
 _EN_SCALE = {
     "hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9, "trillion": 10**12,
     "k": 1000, "mn": 10**6, "bn": 10**9, "m": 10**6, "b": 10**9,
@@ -50,7 +50,7 @@ _DIGITS = re.compile(
     r"|\d{1,3}(?: \d{3})+(?![\d.,]|\s?(?:mm|毫米|ミリ|㎜|밀리|cm)|[a-z])"  # 10 000, not "100 170mm"
     r"|\d+(?:\.\d+)?"
 )
-_ZH_RUN = re.compile("[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二两三四五六七八九]+)?")
+_ZH_RUN = re.compile("[零〇一二两三四五六七八九十百千万亿兆]+(?:点[零〇一二两三四五六七八九]+)?")
 _EN_RUN = re.compile(
     r"(?:(?:(?:a|an|half\s+a)(?=\s+(?:hundred|thousand|million|billion|dozen))|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
@@ -60,7 +60,7 @@ _EN_RUN = re.compile(
 _SCALE_AFTER = re.compile(
     r"\s?(?:(hundred|thousand|million|billion|trillion)s?\b|(k|mn|bn)(?![a-z])|(m|b)(?=\s|$|[.,]))"
 )
-_START = re.compile("[0-9零〇一二两三四五六七八九十百千万亿数几何수上]|(?<![a-z])[a-z]")
+_START = re.compile("[0-9零〇一二两三四五六七八九十百千万亿数几何수上成]|(?<![a-z])[a-z]|[한두세네다여일아열스]")
 
 
 @dataclass(frozen=True)
@@ -112,6 +112,10 @@ def _myriad(tokens: list[tuple[str, int]]) -> Decimal | None:
         else:  # a myriad: 万, 亿
             section += current or 0
             current = None
+            if section == 0 and last_big is not None and total:
+                total *= value  # 万亿: a myriad of myriads
+                last_big = value
+                continue
             if section == 0:
                 section = Decimal(1)
             if last_big is not None and value > last_big:
@@ -166,8 +170,19 @@ def _english_value(words: str) -> Decimal | None:
     return total + current if seen else None
 
 
+_KO_NATIVE = {"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8,
+              "아홉": 9, "열": 10, "스무": 20}
+_KO_NATIVE_RE = re.compile(
+    "(다섯|여섯|일곱|여덟|아홉|스무|한|두|세|네|열)\\s?(?=(?:명|척|대|발|기|개|곳|문|량|차례)(?![가-힣]{2}))")
+
+
 def _scan_number(view: str, low: str, i: int) -> _Number | None:
     """One written number starting at ``i``, or None."""
+    if "가" <= low[i : i + 1] <= "힣":  # 세 척, 두 명: Korean's own numerals count only before a counter
+        m = _KO_NATIVE_RE.match(low, i)
+        if m is None or (i and "가" <= low[i - 1] <= "힣"):
+            return None
+        return _Number(i, i + len(m.group(1)), Decimal(_KO_NATIVE[m.group(1)]))
     tokens: list[tuple[str, object]] = []
     j, lower = i, False
     while True:
@@ -184,7 +199,7 @@ def _scan_number(view: str, low: str, i: int) -> _Number | None:
                 return None  # "in case", "by all means"
             tokens.extend(_zh_tokens(m.group()))
             j = m.end()
-        elif tokens and _one_of(view, j, "만억천백십조"):
+        elif tokens and _one_of(view, j, "만억천백십조兆"):
             mag = view[j]
             tokens.append(("big", _BIG_MAG[mag]) if mag in _BIG_MAG else ("small", _SMALL_MAG[mag]))
             j += 1
@@ -241,9 +256,9 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         return "|".join(parts)
 
     return {
-        "approx_before": re.compile(rf"(?:{alternation(U.APPROX_BEFORE)})\s*[有达为是了]?\s*$"),
-        "lower_before": re.compile(rf"(?:{alternation(U.LOWER_BEFORE)})\s*[有达为是了]?\s*$"),
-        "upper_before": re.compile(rf"(?:{alternation(U.UPPER_BEFORE)})\s*[有达为是了]?\s*$"),
+        "approx_before": re.compile(rf"(?:{alternation(U.APPROX_BEFORE)})\s*[有达为是了在]?\s*$"),
+        "lower_before": re.compile(rf"(?:{alternation(U.LOWER_BEFORE)})\s*[有达为是了在]?\s*$"),
+        "upper_before": re.compile(rf"(?:{alternation(U.UPPER_BEFORE)})\s*[有达为是了在]?\s*$"),
         "approx_after": re.compile(rf"\s*(?:{alternation(U.APPROX_AFTER)})"),
         "lower_after": re.compile(rf"\s*(?:{'|'.join(map(re.escape, U.PARTICLES))})?\s*(?:{alternation(U.LOWER_AFTER)})"),
         "upper_after": re.compile(rf"\s*(?:{alternation(U.UPPER_AFTER)})"),
@@ -309,31 +324,58 @@ def _noun_after(low: str, j: int, *, window: int, cjk: bool) -> tuple[str, int] 
     return None
 
 
-def _noun_before(low: str, i: int, *, window: int = 14) -> str | None:
+_MODIFIER = re.compile(r"[的の]|의\s")
+
+
+def _noun_before(low: str, i: int, *, window: int = 14, adjacent: bool = False) -> str | None:
     """The nearest unit noun ending within ``window`` characters before ``i`` (Korean and
     Japanese name the thing first: 컨테이너 약 1만3천 개, 砲弾300万発)."""
     start = max(0, i - window)
     stops = [m.end() for m in _STOP.finditer(low, start, i)]
+    stops += [m.end() for m in _MODIFIER.finditer(low, start, i)]
     start = max([start, *stops])
     best = None
     for m in _patterns()["unit"].finditer(low, start, i):
         best = m
     if best is None:
         return None
+    if adjacent and not _JOINS_NOUN_TO_COUNT.fullmatch(low[best.end() : i]):
+        return None
     return U.unit_lookup().get(" ".join(best.group().split()))
 
 
-def _person_unit(low: str, i: int, j: int, before: str | None, after: str | None) -> str:
-    for unit in (after, before):
-        if unit in U.PERSON_UNITS:
+#: What may stand between a noun and its count when the count does not close its phrase:
+#: particles and a quoted name (弾道ミサイル「KN23」を少なくとも50発).
+_JOINS_NOUN_TO_COUNT = re.compile(r"(?:\s|[をがはも]|「[^」]{0,12}」|[\"“][^\"”]{0,12}[\"”])*")
+
+
+def _clause(low: str, i: int, j: int) -> tuple[int, int]:
+    """The stretch of text that speaks of the figure at ``i``..``j``: back to the previous
+    number or clause break, on to the next number or clause break (at most 40 characters
+    each way)."""
+    back = [m.end() for m in re.finditer(r"[。，,;；:：!?！？\n]|\d", low[max(0, i - 40) : i])]
+    left = max(0, i - 40) + (back[-1] if back else 0)
+    ahead = re.search(r"[。，,;；:：!?！？\n]|(?<![a-z])\d", low[j : j + 40])
+    right = j + (ahead.start() if ahead else min(40, len(low) - j))
+    return left, right
+
+
+_CASUALTY_ORDER = ("casualties", "killed", "wounded", "workers")
+
+
+def _person_unit(low: str, i: int, j: int, before: str | None) -> str:
+    """What a person count counts: a casualty or worker word in its clause, else the noun
+    before it (병력, 北朝鮮兵), else troop words around it, else "people"."""
+    left, right = _clause(low, i, j)
+    clause = low[left:right]
+    for unit in _CASUALTY_ORDER:
+        if any(U.lexicon_key(w) in clause for w in U.UNIT_NOUNS[unit] if not w.isascii()):
             return unit
-    around = low[max(0, i - 30) : j + 20]
-    for unit in ("casualties", "killed", "wounded", "workers"):
-        if any(U.lexicon_key(w) in around for w in U.UNIT_NOUNS[unit] if not w.isascii()):
-            return unit
-    if _patterns()["troops"].search(around):
+    if before in U.PERSON_UNITS:
+        return before
+    if _patterns()["troops"].search(low[max(0, i - 30) : j + 20]):
         return "soldiers"
-    return "people"
+    return before if before == "people" else "people"
 
 
 def read_figures(text: str) -> Reading:
@@ -352,27 +394,51 @@ def read_figures(text: str) -> Reading:
     return reading
 
 
-def _vague_at(low: str, i: int) -> tuple[int, Decimal, bool] | None:
-    """数十/수백만/dozens of/上万 at ``i``: (end, magnitude, is a floor)."""
+_MAGS = _SMALL_MAG | _BIG_MAG
+_FEW_TENS = re.compile("([一二两三四五六七八九]?)十几(亿|万|千|百)?")
+_COUNTLESS = re.compile("数以(十万|百万|千万|亿|万|千|百)计")
+_THOUSANDS_UPON = {"成千上万": (10**3, 10**5), "成百上千": (10**2, 10**4), "成千上百": (10**2, 10**4)}
+
+
+def _magnitude(chars: str) -> Decimal:
+    value = Decimal(1)
+    for mag in chars:
+        value *= _MAGS[mag]
+    return value
+
+
+def _vague_at(low: str, i: int) -> tuple[int, Decimal, Decimal | None, bool] | None:
+    """A vague count at ``i`` (数十, 수백만, dozens of, 上万, 十几万, 数以万计, 成千上万):
+    (end, low, high or None, approximate). A vague count runs from its magnitude to ten
+    times it; 上万 is a floor; 十几万 is 110,000–190,000."""
     p = _patterns()
+    for phrase, (lo, hi) in _THOUSANDS_UPON.items():
+        if low.startswith(phrase, i):
+            return i + len(phrase), Decimal(lo), Decimal(hi), True
+    if m := _COUNTLESS.match(low, i):
+        mag = _magnitude(m.group(1))
+        return m.end(), mag, mag * 10, True
+    if m := _FEW_TENS.match(low, i):
+        if i and (low[i - 1] in _ZH_DIGIT or low[i - 1] in _MAGS):
+            return None
+        tens = 10 * (_ZH_DIGIT.get(m.group(1), 1) if m.group(1) else 1)
+        mag = _magnitude(m.group(2) or "")
+        return m.end(), (tens + 1) * mag, (tens + 9) * mag, True
     if m := p["vague_cjk"].match(low, i):
         if low[i] == "수" and i and "가" <= low[i - 1] <= "힣":
             return None  # 수 inside a word (보수, 접수)
-        mags = re.findall("十|百|千|万|亿|십|백|천|만|억", m.group())
-        value = Decimal(1)
-        for mag in mags:
-            value *= (_SMALL_MAG | _BIG_MAG)[mag]
-        return m.end(), value, False
-    if m := p["vague_up"].match(low, i):
-        if i and low[i - 1] == "以":  # 以上 is not 上
+        if low[i] in "数几何" and i and low[i - 1] in "以":
             return None
-        value = Decimal(1)
-        for mag in m.group()[1:]:
-            value *= (_SMALL_MAG | _BIG_MAG)[mag]
-        return m.end(), value, True
+        mag = _magnitude("".join(re.findall("十|百|千|万|亿|십|백|천|만|억", m.group())))
+        return m.end(), mag, mag * 10, True
+    if m := p["vague_up"].match(low, i):
+        if i and low[i - 1] in "以成":  # 以上 is not 上; 成千上万 is read above
+            return None
+        return m.end(), _magnitude(m.group()[1:]), None, False
     if m := p["vague_en"].match(low, i):
         key = re.sub(r"\s+of$", "", " ".join(m.group().split()))
-        return m.end(), Decimal(U.VAGUE_EN[key]), False
+        mag = Decimal(U.VAGUE_EN[key])
+        return m.end(), mag, mag * 10, True
     return None
 
 
@@ -400,6 +466,11 @@ def _figure_at(text: str, view: str, low: str, owners: list[int], i: int, readin
         ):
             reading.skipped.append(f"{shown}: part of a name or code")
             return _skip_word(low, end)
+        if low[i - 1 : i] == "之" or re.match(r"one\s+of\b", low[i:]) or (
+            number.value == 1 and re.search(r"(?:중|가운데)\s*$|のうち$|の$", before)
+        ) or (re.search(r"\b(?:the|these|those|both)\s+$", before) and low[i].isalpha()):
+            reading.skipped.append(f"{shown}: \"one of\", not a count")
+            return end
         if p["not_before"].search(before):
             reading.skipped.append(f"{shown}: a label or model number, not an amount")
             return end
@@ -463,6 +534,9 @@ def _figure_at(text: str, view: str, low: str, owners: list[int], i: int, readin
         if not (word.isascii() and low[c.end() : c.end() + 1].isalpha()):
             counter_unit, counter_seen = U.counter_lookup().get(word), True
             j = c.end()
+            if re.match(r"\s*(?:当たり|当り|あたり|당(?![가-힣])|每)", low[j:]):
+                reading.skipped.append(f"{shown}: a rate (per person, per unit), not a count")
+                return j
     counter_end = j
     if number is not None and low_value is None and counter_seen:
         # a range written with its counter twice: 1万1000人至1万2000人, 1만 명에서 1만5000명
@@ -473,8 +547,8 @@ def _figure_at(text: str, view: str, low: str, owners: list[int], i: int, readin
             j = counter_end = p["counter"].match(low, second.end).end()  # type: ignore[union-attr]
     j = _markers_after(low, j, kinds)
     unit, noun_end = _unit_for(
-        text, low, owners, i, start, j, counter_unit, counter_seen, counter_at, counter_end
-    )
+        text, low, owners, i, start, j, counter_unit, counter_seen, counter_at, counter_end,
+        vague=vague is not None)
     currency = _currency_sign(low, start, i)
     if currency:
         unit = currency  # "$2,000 a month per soldier" is money
@@ -484,8 +558,9 @@ def _figure_at(text: str, view: str, low: str, owners: list[int], i: int, readin
         return max(j, end)
     j = _markers_after(low, max(j, noun_end), kinds)
     if vague:
-        lo, hi = vague[1], (None if vague[2] else vague[1] * 10)
-        approximate = not vague[2]
+        lo, hi, approximate = vague[1], vague[2], vague[3]
+    elif "vague" in kinds and number is not None:  # 千人単位, 천 명 단위: by the thousand
+        lo, hi, approximate = number.value, number.value * 10, True
     elif low_value is not None:
         lo, hi, approximate = low_value, high_value, "approx" in kinds
     else:
@@ -514,18 +589,21 @@ _CJK_NOUN_STOP = re.compile(
 _REFINE_PERSON = {
     "casualties": ["killed or wounded", "dead or wounded", "killed and wounded", "casualties",
                    "死伤", "伤亡", "사상", "死傷"],
-    "killed": ["killed", "died", "dead", "死亡", "阵亡", "丧生", "사망", "전사", "戦死", "死亡し"],
+    "killed": ["killed", "died", "dead", "死亡", "阵亡", "丧生", "사망", "전사", "숨졌", "숨진",
+               "숨져", "戦死", "死亡し"],
     "wounded": ["wounded", "injured", "受伤", "부상", "負傷", "负伤"],
 }  # fmt: skip
 
 
-def _refine_person(unit: str, low: str, j: int) -> str:
-    """ "4,000 troops killed or wounded" counts casualties, not troops."""
+def _refine_person(unit: str, low: str, i: int, j: int) -> str:
+    """"4,000 troops killed or wounded" counts casualties, and 北韓陣亡士兵2000人 the
+    killed: a casualty word in the figure's own clause refines a count of people."""
     if unit not in ("soldiers", "people"):
         return unit
-    after = low[j : j + 28]
+    left, right = _clause(low, i, j)
+    clause = low[left:right]
     for refined, words in _REFINE_PERSON.items():
-        if any(U.lexicon_key(w) in after for w in words):
+        if any(U.lexicon_key(w) in clause for w in words):
             return refined
     return unit
 
@@ -552,7 +630,8 @@ def _written_noun(text: str, low: str, owners: list[int], j: int) -> tuple[str, 
     m = re.match(r"\s?", rest)
     k = j + (m.end() if m else 0)
     stop = _CJK_NOUN_STOP.search(low, k)
-    end = min(stop.start() if stop else len(low), k + 6)
+    verb = _CJK_STOP_WORDS.search(low, k, k + 6)
+    end = min(stop.start() if stop else len(low), verb.start() if verb else len(low), k + 6)
     if end - k < 1 or not all(not ch.isascii() for ch in low[k:end]):
         return None
     return text[owners[k] : owners[end - 1] + 1], end
@@ -575,44 +654,131 @@ def _unit_for(
     counter_seen: bool,
     counter_at: int,
     counter_end: int,
+    vague: bool = False,
 ) -> tuple[str | None, int]:
     """The unit of the figure at ``i``, and where its words end.
 
     A noun right after the number (or its counter) names what is counted; a counter alone
     says it (发 rounds, 艘 ships, 명 people); Korean and Japanese name the thing before
-    the number (컨테이너 약 1만3천 개), which counts when a counter follows.
+    the number (컨테이너 약 1만3천 개), which counts when a counter follows. A person
+    counter takes its unit from the clause around it (派兵, 사상, killed).
     """
     following = low[counter_at : counter_at + 3].strip()[:1]
     cjk = bool(following) and not following.isascii()
-    after = _noun_after(low, j, window=14 if cjk else 60, cjk=cjk)
-    unit_after, noun_end = after if after else (None, j)
+    person = counter_unit == "people"
+    if cjk:
+        found = _cjk_noun_after(low, j, counter_unit)
+        if found is None and not counter_seen:
+            if vague:  # 傷亡數以萬計: a vague count may follow its noun without a counter
+                near = _noun_before(low, start, window=8, adjacent=True)
+                return (_refine_person(near, low, i, j), j) if near else (None, j)
+            return None, j  # a CJK count without its counter is a count only before its noun
+        if found is not None and found[0] not in U.UNIT_NOUNS and counter_seen:
+            near = _noun_before(low, start, window=22, adjacent=True)
+            if near is not None:  # 無人機を数百機生産: the noun before, not the verb after
+                found = None
+    else:
+        verb = re.search(r"(?<![a-z])(killed|wounded|injured)\s+$", low[max(0, start - 12) : start])
+        if verb:  # "strikes killed 12 and wounded 45"
+            return ("killed" if verb.group(1) == "killed" else "wounded"), j
+        found = _noun_after(low, j, window=60, cjk=False)
+    unit_after, noun_end = found if found else (None, j)
     if unit_after == "percent" and low[j : j + 1] != "%" and noun_end - j > 12:
         unit_after = None
+    if person and unit_after is not None and unit_after not in (*U.PERSON_UNITS, "people"):
+        unit_after, noun_end = None, j  # 数十人在无人机袭击中丧生: the drones are not counted
     if unit_after is not None:
-        return _refine_person(unit_after, low, noun_end), noun_end
+        return _refine_person(unit_after, low, i, noun_end), noun_end
     before_unit = None
     if counter_seen:
-        before_unit = _noun_before(low, start, window=22)
-    elif cjk:
-        before_unit = _noun_before(low, start, window=4)
-    if counter_unit == "people":
-        return _refine_person(_person_unit(low, i, j, before_unit, None), low, j), j
+        before_unit = _noun_before(low, start, window=22, adjacent=not _phrase_ends(low, j))
+    if person:
+        return _person_unit(low, i, j, before_unit), j
+    if before_unit is not None and (counter_unit is None or counter_unit in _BROAD_COUNTS):
+        return _refine_person(before_unit, low, i, j), j
     if counter_unit is not None:
-        if before_unit in (
-            "missiles",
-            "rockets",
-            "rocket launchers",
-            "drones",
-        ) and counter_unit in ("shells", "artillery pieces", "aircraft", "vehicles"):
-            return before_unit, j
         return counter_unit, j
-    if before_unit is not None:
-        return _refine_person(before_unit, low, j), j
-    if (counter_seen and j == counter_end) or not cjk:
-        written = _written_noun(text, low, owners, j)
-        if written is not None:
-            return written
+    if counter_seen and j == counter_end:
+        written = _written_noun(text, low, owners, j) if cjk else None
+        if written is None and cjk and _phrase_ends(low, j):
+            before = _written_noun_before(text, low, owners, start)
+            return (before, j) if before else (None, j)
+        return written or (None, j)
+    if not cjk:
+        return _written_noun(text, low, owners, j) or (None, j)
     return None, j
+
+
+#: Counters whose own unit is a broad class: a noun before them is more precise
+#: (戦車50両 are tanks, not just vehicles; 导弹2发 are missiles, not shells).
+_BROAD_COUNTS = {"vehicles", "aircraft", "artillery pieces", "shells", "ships"}
+_CJK_STOP_WORDS = re.compile(
+    "部署|实施|運送|运送|运输|運輸|提供|发射|發射|派遣|派出|进行|進行|参与|參與|参加|參加|接受|遭到|"
+    "抵达|抵達|前往|用于|用於|负责|負責|作为|作為|转移|轉移|移送|停放|开往|開往|实施|實施|运往|運往"
+)
+
+
+def _cjk_noun_after(low: str, j: int, counter_unit: str | None) -> tuple[str | None, int] | None:
+    """The unit noun of a CJK count: the noun phrase after the counter ends at a verb, a
+    particle, punctuation or another number; within it, a noun that agrees with the
+    counter wins, then one right after the counter, then the phrase's last (its head:
+    短程弹道导弹 counts missiles, not 弹)."""
+    p = _patterns()
+    code = re.match(r"[\s「」\"“”]*[a-z0-9-]*[\s「」\"“”]*", low[j:])  # KN-23短程弹道导弹
+    end = min(len(low), j + 8 + (code.end() if code else 0))
+    for stop in (_STOP.search(low, j, end), _CJK_STOP_WORDS.search(low, j, end),
+                 re.compile(r"(?<![a-z0-9-])\d|[一二两三四五六七八九十百千万]|[的在向将把被给到从对为是已并和与及、了]|"
+                            r"[을를이가은는의에와과도로]\s|[をがはにでと]").search(low, j + 1, end)):
+        if stop is not None:
+            end = min(end, stop.start())
+    nouns = []
+    k = j
+    while k < end:
+        u = p["unit"].match(low, k)
+        if u and u.end() <= max(end, k + 1) + 6:
+            nouns.append((U.unit_lookup().get(" ".join(u.group().split())), u.start(), u.end()))
+            k = u.end()
+        else:
+            k += 1
+    if not nouns:
+        return None
+    for unit, _, noun_end in nouns:
+        if counter_unit is not None and unit == counter_unit:
+            return unit, noun_end
+    first = nouns[0]
+    if first[1] <= j + 1:
+        return first[0], first[2]
+    return nouns[-1][0], nouns[-1][2]
+
+
+_PHRASE_END = re.compile(
+    r"\s*(?:$|[。，,;；:：!?！？()（）、.]|(?:이|가|을|를|은|는|의|에|로|도|과|와|만|씩|이나|으로)(?![가-힣])"
+    r"|[をがはにでともやへ]|[的了在已将被从向对为是并达達]|(?:以上|以下|左右|上下|程度|前後|가량|정도|이상|이하|남짓))"
+)
+
+
+def _phrase_ends(low: str, j: int) -> bool:
+    """Nothing noun-like follows the counter: the count closes its phrase, so Korean,
+    Japanese and Chinese put its noun before it (화차 10량이, 防空系统上百套。)."""
+    return _PHRASE_END.match(low, j) is not None
+
+
+def _written_noun_before(text: str, low: str, owners: list[int], start: int) -> str | None:
+    """A counted noun the lexicon does not know, written before a Korean or Japanese count
+    (화차 최소 74량 → 화차, 貨車少なくとも70両 → 貨車), kept as written."""
+    before = low[max(0, start - 12) : start].rstrip()
+    for stop in _CJK_STOP_WORDS.finditer(before):
+        before = " " * stop.end() + before[stop.end() :]
+    m = re.search(r"([가-힣]{1,6})$", before)
+    if m is None:
+        m = re.search(r"([\u4e00-\u9fff\u30a0-\u30ff]{1,5})$", before)
+    if m is None:
+        return None
+    word = re.sub(r"(?:은|는|이|가|을|를|의|에|도)$", "", m.group(1))
+    if not word or word in ("약", "최소", "최대", "총", "모두", "共", "约", "約", "计", "共计"):
+        return None
+    offset = max(0, start - 12) + m.start(1)
+    return text[owners[offset] : owners[offset + len(word) - 1] + 1]
 
 
 def _before_sign(low: str, i: int) -> int:
@@ -660,6 +826,9 @@ def _markers_before(low: str, start: int, kinds: set[str]) -> int:
 
 def _markers_after(low: str, j: int, kinds: set[str]) -> int:
     p = _patterns()
+    if m := re.match(r"\s*(?:単位|단위)", low[j:]):  # 千人単位: by the thousand, vaguely
+        kinds.add("vague")
+        return j + m.end()
     for kind in ("approx", "lower", "upper"):
         if m := p[f"{kind}_after"].match(low, j):
             if m.group().strip() == "여" and (
@@ -676,7 +845,7 @@ def _markers_after(low: str, j: int, kinds: set[str]) -> int:
 
 
 def _skip_word(low: str, j: int) -> int:
-    while j < len(low) and (low[j].isalnum() or low[j] == "-"):
+    while j < len(low) and low[j].isascii() and (low[j].isalnum() or low[j] == "-"):
         j += 1
     return j
 

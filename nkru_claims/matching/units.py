@@ -21,7 +21,7 @@ UNIT_NOUNS: dict[str, list[str]] = {
     "shells": [
         "shells", "shell", "rounds", "round", "artillery shells", "artillery rounds",
         "rounds of ammunition", "munitions rounds",
-        "炮弹", "砲弹", "砲彈", "炮彈", "弹药", "彈藥", "弹", "포탄", "탄약", "포탄과", "砲弾", "弾薬",
+        "炮弹", "砲弹", "砲彈", "炮彈", "弹药", "彈藥", "포탄", "탄약", "砲弾", "弾薬",
     ],
     "containers": ["containers", "container", "集装箱", "货柜", "貨櫃", "컨테이너", "コンテナ"],
     "soldiers": [
@@ -55,19 +55,21 @@ UNIT_NOUNS: dict[str, list[str]] = {
     "drones": [
         "drones", "drone", "uavs", "无人机", "無人機", "드론", "무인기", "ドローン", "無人機",
     ],
-    "ships": ["ships", "vessels", "船只", "船隻", "舰艇", "艦艇", "船舶", "선박", "함정", "艦船"],
+    "ships": ["ships", "vessels", "船", "船只", "船隻", "舰艇", "艦艇", "船舶", "货轮", "貨輪",
+              "선박", "함정", "화물선", "艦船", "貨物船"],
     "workers": [
         "workers", "laborers", "labourers", "劳工", "勞工", "工人", "劳动者", "勞動者",
-        "노동자", "근로자", "労働者",
+        "劳务人员", "勞務人員", "员工", "員工", "노동자", "근로자", "노무자", "労働者", "労務者",
     ],
-    "casualties": ["casualties", "killed or wounded", "dead or wounded", "killed and wounded", "伤亡", "傷亡", "死伤", "死傷", "사상자", "사상", "死傷者"],
+    "casualties": ["casualties", "killed or wounded", "dead or wounded", "killed and wounded", "伤亡", "傷亡", "死伤", "死傷", "사상자", "사상", "死傷者", "犠牲", "牺牲", "犧牲"],
     "killed": [
         "killed", "dead", "deaths", "死亡", "阵亡", "陣亡", "丧生", "喪生", "사망", "사망자",
-        "전사", "전사자", "戦死", "死者",
+        "전사", "전사자", "숨졌", "숨진", "숨져", "戦死", "死者",
     ],
     "wounded": [
         "wounded", "injured", "受伤", "受傷", "负伤", "負傷", "부상", "부상자", "負傷者",
     ],
+    "people": ["people", "persons", "individuals", "civilians", "个人", "個人", "개인", "민간인", "民間人"],
     "barrels": ["barrels", "barrel", "桶", "배럴", "バレル"],
     "tonnes": ["tonnes", "tons", "tonne", "ton", "吨", "噸", "톤", "トン"],
     "km": ["km", "kilometers", "kilometres", "킬로미터", "公里", "キロ"],
@@ -101,7 +103,8 @@ COUNTERS: dict[str, str | None] = {
     # counters that need their noun
     "个": None, "個": None, "개": None, "台": None, "대": None, "기": None, "基": None,
     "机": None, "機": None, "颗": None, "顆": None, "枚": None, "具": None, "套": None,
-    "条": None, "本": None,
+    "条": None, "本": None, "家": None, "节": None, "節": None, "량": None, "곳": None,
+    "-strong": "soldiers", "strong": "soldiers",
 }  # fmt: skip
 
 #: A number followed by one of these is not a figure: calibres, dates, times, ages,
@@ -115,7 +118,7 @@ NOT_A_FIGURE_AFTER = [
     "年間", "日間", "か月", "ヶ月", "カ月",
     "years", "year", "months", "month", "days", "day", "weeks", "week", "hours", "hour",
     "minutes", "seconds", "times", "th", "st", "nd", "rd", "am", "pm", "a.m", "p.m",
-    "半", "成", "倍", "인당", "명당", "批", "miles", "meters", "metres", "kg",
+    "半", "成", "倍", "인당", "명당", "批", "分の", "分之", "当たり", "当り", "あたり", "miles", "meters", "metres", "kg",
 ]  # fmt: skip
 
 #: Words before a number that make it a label, not an amount: 第51條, Article 4,
@@ -134,7 +137,7 @@ APPROX_BEFORE = [
     "about", "around", "roughly", "some", "nearly", "almost", "approximately", "approx.",
     "an estimated", "estimated", "close to", "circa", "~", "an approximate",
     "约", "約", "大约", "大約", "大概", "将近", "將近", "接近", "近", "估计", "估計", "估算",
-    "预计", "預計", "约有", "約有",
+    "预计", "預計", "约有", "約有", "约合", "約合",
     "약", "대략", "거의", "추정", "およそ", "ほぼ", "推定", "約",
 ]  # fmt: skip
 LOWER_BEFORE = [
@@ -143,9 +146,9 @@ LOWER_BEFORE = [
     "超过", "超過", "逾", "至少", "多于", "多於", "超", "최소", "少なくとも", "最低",
 ]  # fmt: skip
 UPPER_BEFORE = [
-    "up to", "as many as", "at most", "no more than", "fewer than", "less than", "under",
+    "up to", "as many as", "as much as", "at most", "no more than", "fewer than", "less than", "under",
     "just under", "a maximum of", "不到", "不超过", "不超過", "最多", "至多", "多达", "多達",
-    "高达", "高達", "최대", "最大", "最大で", "最多で",
+    "高达", "高達", "可达", "可達", "최대", "最大", "最大で", "最多で",
 ]  # fmt: skip
 #: Right after the number or after its counter ("200多万", "1만여 명", "3000人左右").
 APPROX_AFTER = [
@@ -154,7 +157,7 @@ APPROX_AFTER = [
 ]  # fmt: skip
 LOWER_AFTER = [
     "多", "余", "餘", "余り", "여", "+", "以上", "이상", "넘는", "넘게", "넘어", "초과", "超",
-    "강", "남짓", "or more", "plus", "and more",
+    "강", "남짓", "-plus", "を上回", "上回", "を超え", "超え", "or more", "plus", "and more",
 ]  # fmt: skip
 UPPER_AFTER = ["以下", "以内", "이하", "이내", "미만", "未满", "未満", "or fewer", "or less"]
 
@@ -177,8 +180,8 @@ CURRENCY_SIGNS = {"us$": "usd", "$": "usd", "usd": "usd", "₩": "krw", "€": "
 
 #: Words that make a person count a troop count ("派兵1万名", "병력", "deployed").
 TROOP_CONTEXT = [
-    "派兵", "派遣", "派出", "部署", "参战", "參戰", "增兵", "兵力", "士兵", "军", "軍", "兵",
-    "파병", "병력", "군", "장병", "배치", "派兵", "兵士",
+    "派兵", "派遣", "派出", "部署", "参战", "參戰", "增兵", "兵力", "士兵", "军人", "軍人",
+    "部队", "部隊", "파병", "병력", "군인", "장병", "병사", "배치", "兵士", "北朝鮮兵", "北朝鲜兵",
     "troops", "soldiers", "deployed", "dispatched", "sent", "deploy", "military personnel",
 ]  # fmt: skip
 
