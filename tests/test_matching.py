@@ -21,7 +21,11 @@ from tests.conftest import SEED_PATH
 PAIRS = load_pairs(Path(__file__).parent / "data" / "match_pairs.jsonl")
 LEXICON = lexicon_from_document(json.loads(SEED_PATH.read_text(encoding="utf-8")))
 HARD_NEGATIVE_KINDS = {"number", "date", "direction", "negation", "party", "related"}
-TARGET_PRECISION, TARGET_RECALL = 0.97, 0.90
+# match_pairs.jsonl was written while the lexical matcher was tuned (development data,
+# not a measure of quality: the README's figures come from held-out pairs). These floors
+# guard the lexical stage of dedupe against regressions; since facts missing on one side
+# are no longer taken as agreement, a few of its rewordings go to review instead.
+TARGET_PRECISION, TARGET_RECALL = 0.97, 0.85
 
 
 def test_the_labelled_set_is_large_and_covers_every_kind() -> None:

@@ -269,8 +269,9 @@ def fact_conflicts(
         reasons.append(f"dates differ: {list(a.dates)} vs {list(b.dates)}")
     if quantities:
         reasons += quantity_conflicts(a.quantities, b.quantities)
-    if a.parties != b.parties and a.parties and b.parties:
-        reasons.append(f"parties differ: {list(a.parties)} vs {list(b.parties)}")
+    only_a, only_b = set(a.parties) - set(b.parties), set(b.parties) - set(a.parties)
+    if only_a and only_b:  # one text naming a party more (a speaker, a place) is no conflict
+        reasons.append(f"parties differ: {sorted(set(a.parties))} vs {sorted(set(b.parties))}")
     roles_a, roles_b = a.role_map(), b.role_map()
     reversed_order = {(q, p) for p, q in a.order - b.order} & (b.order - a.order)
     if any(roles_a[p] != roles_b[p] for p in roles_a.keys() & roles_b.keys()) or reversed_order:
@@ -303,6 +304,14 @@ def compare_features(
     reasons = fact_conflicts(a, b, quantities=quantities)
     if not reasons and similarity < threshold:
         reasons.append(f"text similarity {similarity:.1f} is below the threshold {threshold:g}")
+    if not reasons:
+        # the words agree: the facts read in every language (parties by any name, the
+        # speaker apart, negation in its scope, a name or number swapped) have a veto
+        from nkru_claims.matching.scoring import assess
+
+        conflicts, gaps = assess(a.text, b.text)
+        reasons = conflicts or [f"{gap}: facts missing on one side are not agreement"
+                                for gap in gaps]
     if not reasons:
         reasons.append(f"same facts and text similarity {similarity:.1f} ≥ {threshold:g}")
         return Verdict(True, similarity, tuple(reasons), a, b)

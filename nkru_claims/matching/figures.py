@@ -346,7 +346,8 @@ def _noun_before(low: str, i: int, *, window: int = 14, adjacent: bool = False) 
 
 #: What may stand between a noun and its count when the count does not close its phrase:
 #: particles and a quoted name (弾道ミサイル「KN23」を少なくとも50発).
-_JOINS_NOUN_TO_COUNT = re.compile(r"(?:\s|[をがはも]|「[^」]{0,12}」|[\"“][^\"”]{0,12}[\"”])*")
+_JOINS_NOUN_TO_COUNT = re.compile(
+    r"(?:\s|[をがはも]|「[^」]{0,12}」|[\"“][^\"”]{0,12}[\"”]|[a-z0-9-]{1,12}|약|총|최소|최대)*")
 
 
 def _clause(low: str, i: int, j: int) -> tuple[int, int]:
@@ -584,10 +585,11 @@ def _figure_at(text: str, view: str, low: str, owners: list[int], i: int, readin
 
 
 _CJK_NOUN_STOP = re.compile(
-    r"[\s的之和及与了在向将把被给到从对共约为是已并、，。0-9\u3040-\u309f]|[을를이가은는의에와과도로]"
+    r"[\s的之和及与了在向将把被给到从对共约为是已并、，。,.;:!?()0-9\u3040-\u309f]|[을를이가은는의에와과도로]"
 )
 _REFINE_PERSON = {
     "casualties": ["killed or wounded", "dead or wounded", "killed and wounded", "casualties",
+                   "killed or injured", "dead or injured", "killed and injured",
                    "死伤", "伤亡", "사상", "死傷"],
     "killed": ["killed", "died", "dead", "死亡", "阵亡", "丧生", "사망", "전사", "숨졌", "숨진",
                "숨져", "戦死", "死亡し"],
@@ -629,6 +631,9 @@ def _written_noun(text: str, low: str, owners: list[int], j: int) -> tuple[str, 
         return words, j + m.end()
     m = re.match(r"\s?", rest)
     k = j + (m.end() if m else 0)
+    head = low.find("的", k, k + 10)
+    if head != -1:  # 一件朝鲜提供的武器: the noun after 的 is what is counted
+        k = head + 1
     stop = _CJK_NOUN_STOP.search(low, k)
     verb = _CJK_STOP_WORDS.search(low, k, k + 6)
     end = min(stop.start() if stop else len(low), verb.start() if verb else len(low), k + 6)
@@ -666,6 +671,10 @@ def _unit_for(
     following = low[counter_at : counter_at + 3].strip()[:1]
     cjk = bool(following) and not following.isascii()
     person = counter_unit == "people"
+    if cjk and counter_seen and "가" <= following <= "힣":
+        near = _noun_before(low, start, window=22, adjacent=True)
+        if near is not None:  # 컨테이너 1만3천 개 넘는 탄약: Korean names the thing first
+            return (_person_unit(low, i, j, near) if person else _refine_person(near, low, i, j)), j
     if cjk:
         found = _cjk_noun_after(low, j, counter_unit)
         if found is None and not counter_seen:
@@ -718,17 +727,24 @@ _CJK_STOP_WORDS = re.compile(
 )
 
 
+_CJK_PHRASE_STOP = re.compile(
+    r"(?<![a-z0-9-])\d|[一二两三四五六七八九十百千万]|[在向将把被给到从对为是已并和与及、了]|"
+    r"[을를이가은는의에와과도로]\s|[をがはにでと]|(?<=[\u4e00-\u9fff\u3040-\u30ff])\s"
+)
+
+
 def _cjk_noun_after(low: str, j: int, counter_unit: str | None) -> tuple[str | None, int] | None:
     """The unit noun of a CJK count: the noun phrase after the counter ends at a verb, a
     particle, punctuation or another number; within it, a noun that agrees with the
     counter wins, then one right after the counter, then the phrase's last (its head:
     短程弹道导弹 counts missiles, not 弹)."""
     p = _patterns()
-    code = re.match(r"[\s「」\"“”]*[a-z0-9-]*[\s「」\"“”]*", low[j:])  # KN-23短程弹道导弹
-    end = min(len(low), j + 8 + (code.end() if code else 0))
+    codes = sum(len(c) for c in re.findall(r"[a-z0-9-]+|[\s「」\"“”]", low[j : j + 20]))
+    end = min(len(low), j + 8 + codes)  # 北韓KN-23飛彈: a model name does not end the phrase
+    if "的" in low[j:end]:  # 数十枚朝鲜制造的KN-23导弹: the head comes after 的
+        end = min(len(low), max(end, low.index("的", j) + 9))
     for stop in (_STOP.search(low, j, end), _CJK_STOP_WORDS.search(low, j, end),
-                 re.compile(r"(?<![a-z0-9-])\d|[一二两三四五六七八九十百千万]|[的在向将把被给到从对为是已并和与及、了]|"
-                            r"[을를이가은는의에와과도로]\s|[をがはにでと]").search(low, j + 1, end)):
+                 _CJK_PHRASE_STOP.search(low, j + 1, end)):
         if stop is not None:
             end = min(end, stop.start())
     nouns = []

@@ -21,8 +21,6 @@ Korean text with an English one, so the figures and dates read by ``figures`` an
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -35,11 +33,16 @@ SAME, REVIEW, DIFFERENT = "same", "review", "different"
 class Thresholds:
     """Where the bands start, on the 0–100 combined score (tuned on dev splits only)."""
 
-    same: float = 70.0
-    review: float = 55.0
+    same: float = 60.0
+    #: within one language the words themselves must reach this (token-sort similarity)
+    same_lexical: float = 75.0
+    #: a pair whose facts agree but where one text states a fact the other does not
+    #: (a figure, the parties) is never the same claim on its score alone: review
+    same_despite_gaps: float = 101.0
+    review: float = 40.0
     #: cosine mapped to 0 at ``cosine_floor`` and to 100 at ``cosine_ceiling``.
-    cosine_floor: float = 0.30
-    cosine_ceiling: float = 0.70
+    cosine_floor: float = 0.50
+    cosine_ceiling: float = 0.80
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -84,80 +87,73 @@ def script_of(text: str) -> str:
     return max(counts, key=counts.__getitem__)
 
 
-_NEGATION = {
-    "hangul": re.compile(r"않|없었|없다|없는|아니|못\s|못했|부인|부정했"),
-    "kana": re.compile(
-        r"(?:し|さ|き|こ|い|ら|わ|け|せ|て|れ|め|べ|げ|ね|え|か)(?:ない|なかった|ず|ません)|否定し|否認"
-    ),
-}
-_NOT_A_NEGATION = {
-    "hangul": re.compile(r"배제하지\s*않|뿐\s*아니라|뿐만\s*아니라|않을\s*수\s*없"),
-    "kana": re.compile(r"排除しない|排除せず|否定しなかった|だけでなく|のみならず"),
-}  # fmt: skip
+_LEXICAL_ONLY_WITHIN_A_LANGUAGE = ("numbers differ", "dates differ", "one negates",
+                                   "parties differ", "quantities differ")
 
 
-def _negations(text: str, script: str) -> int | None:
-    """Negations in a Korean or Japanese text; None for scripts ``compare`` reads itself."""
-    pattern = _NEGATION.get(script)
-    if pattern is None:
-        return None
-    plain = _NOT_A_NEGATION[script].sub(" ", unicodedata.normalize("NFKC", text))
-    return len(pattern.findall(plain))
+def assess(
+    a: str, b: str, lexicon: PartyLexicon | None = None, finder: object | None = None
+) -> tuple[list[str], list[str]]:
+    """(conflicts, gaps) between two texts, in any pair of languages.
+
+    The facts read from each text (``facts``) are compared in every case. Within one
+    language, the lexical gate of ``compare`` adds what words show (digit strings, words
+    of opposite meaning, topics); its party and negation checks are left to the facts,
+    which read the speaker apart and negation in its scope.
+    """
+    from nkru_claims.matching.facts import compare_facts, read_facts
+
+    facts_a, facts_b = read_facts(a, finder), read_facts(b, finder)  # type: ignore[arg-type]
+    conflicts, gaps = compare_facts(facts_a, facts_b)
+    if script_of(a) == script_of(b):
+        from nkru_claims.matching.edits import edit_conflicts, near_copy
+
+        lexical = fact_conflicts(features(a, lexicon), features(b, lexicon), quantities=False)
+        conflicts += [r for r in lexical if not r.startswith(_LEXICAL_ONLY_WITHIN_A_LANGUAGE)]
+        edits = edit_conflicts(a, b, folded_names())
+        if (facts_a.order != facts_b.order and sorted(facts_a.order) == sorted(facts_b.order)
+                and len(facts_a.order) >= 2 and near_copy(a, b)):
+            edits.append(f"swapped: {' / '.join(facts_a.order)} named in another order")
+        if facts_a.figures and facts_b.figures and not any(
+                c.startswith("figures differ") for c in conflicts):
+            edits = [e for e in edits if not e.startswith("figures differ")]  # 2.8万 = 2万8000
+        conflicts += edits
+    return list(dict.fromkeys(conflicts)), gaps
 
 
-def _figure_conflicts(a: str, b: str) -> list[str]:
-    from nkru_claims.matching.figures import read_figures
+def folded_names() -> dict[str, str]:
+    """Every built-in party name, folded as the matching form folds text, to its party."""
+    global _FOLDED_NAMES
+    if _FOLDED_NAMES is None:
+        from nkru_claims.matching import gazetteer
+        from nkru_claims.matching.compare import matching_form
+        from nkru_claims.matching.facts import ACTS_FOR
 
-    fa, fb = read_figures(a).figures, read_figures(b).figures
-    if not fa or not fb:
-        return []
-    values_a = sorted((q.low or 0, q.high or 0) for q in fa)
-    values_b = sorted((q.low or 0, q.high or 0) for q in fb)
-    if values_a != values_b:
-        return [f"figures differ: {[q.describe() for q in fa]} vs {[q.describe() for q in fb]}"]
-    persons = {"people", "soldiers", "workers", "casualties", "killed", "wounded"}
-    units_a = sorted(q.unit or "" for q in fa)
-    units_b = sorted(q.unit or "" for q in fb)
-    for ua, ub in zip(units_a, units_b, strict=False):
-        if ua != ub and not ({ua, ub} <= persons and "people" in (ua, ub)):
-            return [f"units differ: {units_a} vs {units_b}"]
-    return []
+        _FOLDED_NAMES = {}
+        for alias, key in gazetteer.aliases():
+            form = matching_form(alias)
+            if len(form) >= 2:
+                _FOLDED_NAMES.setdefault(form, ACTS_FOR.get(key, key))
+    return _FOLDED_NAMES
 
 
-def _date_conflicts(a: str, b: str) -> list[str]:
-    from nkru_claims.matching.dates import find_dates
-
-    da = {(d.start, d.end) for d in find_dates(a)}
-    db = {(d.start, d.end) for d in find_dates(b)}
-    if da and db and da != db:
-        return ["dates differ: " + ", ".join(sorted(str(s) for s, _ in da)) + " vs "
-                + ", ".join(sorted(str(s) for s, _ in db))]  # fmt: skip
-    return []
+_FOLDED_NAMES: dict[str, str] | None = None
 
 
 def conflicts(a: str, b: str, lexicon: PartyLexicon | None = None) -> list[str]:
     """Why ``a`` and ``b`` cannot state the same claim, in any pair of languages."""
-    fa, fb = features(a, lexicon), features(b, lexicon)
-    sa, sb = script_of(a), script_of(b)
-    reasons = fact_conflicts(fa, fb)
-    if sa == sb and sa not in ("hangul", "kana"):
-        reasons += [r for r in _figure_conflicts(a, b) if r.startswith("units")]
-    if sa != sb or "hangul" in (sa, sb) or "kana" in (sa, sb):
-        # digit and date strings are written differently across languages: compare the
-        # figures and dates read from each text instead, and negation in each language
-        reasons = [r for r in reasons if not r.startswith(("numbers differ", "dates differ",
-                                                           "one negates"))]
-        reasons += _figure_conflicts(a, b) + _date_conflicts(a, b)
-        na = _negations(a, sa) if sa in _NEGATION else fa.negations
-        nb = _negations(b, sb) if sb in _NEGATION else fb.negations
-        if (na or 0) % 2 != (nb or 0) % 2:
-            reasons.append("one negates or denies what the other states")
-    return reasons
+    return assess(a, b, lexicon)[0]
 
 
-def _semantic_scores(
-    pairs: Sequence[tuple[str, str]], thresholds: Thresholds
-) -> list[float | None]:
+def pair_evidence(a: str, b: str, lexicon: PartyLexicon | None = None) -> dict[str, object]:
+    """What a verdict is made of, before thresholds: for tuning and explaining."""
+    found, gaps = assess(a, b, lexicon)
+    return {"lexical": float(score(features(a, lexicon), features(b, lexicon))),
+            "conflicts": found, "gaps": gaps, "same_language": script_of(a) == script_of(b)}
+
+
+def _cosines(pairs: Sequence[tuple[str, str]]) -> list[float | None]:
+    """The cosine of each pair's vectors, every text encoded once; None without an encoder."""
     from nkru_claims.matching import embeddings
 
     try:
@@ -166,12 +162,58 @@ def _semantic_scores(
     except embeddings.EncoderUnavailable:
         return [None] * len(pairs)
     index = {t: i for i, t in enumerate(texts)}
+    return [float(vectors[index[a]] @ vectors[index[b]]) for a, b in pairs]
+
+
+def semantic_score(
+    cosine: float | None, thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> float | None:
+    """A cosine mapped onto 0–100: 0 at ``cosine_floor``, 100 at ``cosine_ceiling``."""
+    if cosine is None:
+        return None
     span = thresholds.cosine_ceiling - thresholds.cosine_floor
-    out: list[float | None] = []
-    for a, b in pairs:
-        cos = float(vectors[index[a]] @ vectors[index[b]])
-        out.append(max(0.0, min(100.0, (cos - thresholds.cosine_floor) / span * 100)))
-    return out
+    return max(0.0, min(100.0, (cosine - thresholds.cosine_floor) / span * 100))
+
+
+def band_for(
+    lexical: float, semantic: float | None, conflicts: list[str], gaps: list[str],
+    thresholds: Thresholds = DEFAULT_THRESHOLDS, *, same_language: bool = False,
+) -> tuple[str, float, list[str]]:
+    """(band, combined score, reasons): the one rule every verdict follows.
+
+    Within one language the words must carry a *same* verdict: two claims on one topic
+    (North Korea sends weapons / Russia uses North Korean weapons) are close in meaning
+    but worded apart, and meaning alone would fold them. Across languages there are no
+    shared words, so meaning carries it, with the facts as the check."""
+    combined = max(lexical, semantic or 0.0)
+    if same_language and lexical < thresholds.same_lexical and combined >= thresholds.same:
+        combined = min(combined, thresholds.same - 0.1)  # at most for review
+    if conflicts:
+        return DIFFERENT, combined, list(conflicts)
+    if combined >= (thresholds.same_despite_gaps if gaps else thresholds.same):
+        note = f" (though {'; '.join(gaps)})" if gaps else ""
+        return SAME, combined, [f"facts agree and similarity {combined:.1f} ≥ "
+                                f"{thresholds.same_despite_gaps if gaps else thresholds.same:g}"
+                                + note]
+    if combined >= thresholds.review:
+        why = [*gaps, "facts missing on one side are not agreement"] if gaps else []
+        between = f"{thresholds.review:g} and {thresholds.same:g}"
+        return REVIEW, combined, [
+            *why, f"similarity {combined:.1f} is between {between}: a person decides"]
+    return DIFFERENT, combined, [f"similarity {combined:.1f} is below {thresholds.review:g}"]
+
+
+def judge_scored(
+    a: str, b: str, cosine: float | None, *, lexicon: PartyLexicon | None = None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> PairVerdict:
+    """The verdict for one pair whose cosine is known already (or None: no vectors)."""
+    sem = semantic_score(cosine, thresholds)
+    lexical = float(score(features(a, lexicon), features(b, lexicon)))
+    found, gaps = assess(a, b, lexicon)
+    band, combined, reasons = band_for(lexical, sem, found, gaps, thresholds,
+                                       same_language=script_of(a) == script_of(b))
+    return PairVerdict(band, combined, lexical, sem, tuple(reasons))
 
 
 def judge_pairs(
@@ -179,23 +221,7 @@ def judge_pairs(
     thresholds: Thresholds = DEFAULT_THRESHOLDS, semantic: bool = True,
 ) -> list[PairVerdict]:
     """A verdict for each pair, in order; every text is encoded once."""
-    semantics = _semantic_scores(pairs, thresholds) if semantic else [None] * len(pairs)
-    verdicts = []
-    for (a, b), sem in zip(pairs, semantics, strict=True):
-        lexical = float(score(features(a, lexicon), features(b, lexicon)))
-        combined = max(lexical, sem or 0.0)
-        reasons = conflicts(a, b, lexicon)
-        if reasons:
-            band = DIFFERENT
-        elif combined >= thresholds.same:
-            band = SAME
-            reasons = [f"facts agree and similarity {combined:.1f} ≥ {thresholds.same:g}"]
-        elif combined >= thresholds.review:
-            band = REVIEW
-            reasons = [f"facts agree; similarity {combined:.1f} is between "
-                       f"{thresholds.review:g} and {thresholds.same:g}: a person decides"]
-        else:
-            band = DIFFERENT
-            reasons = [f"similarity {combined:.1f} is below {thresholds.review:g}"]
-        verdicts.append(PairVerdict(band, combined, lexical, sem, tuple(reasons)))
-    return verdicts
+    cosines = _cosines(pairs) if semantic else [None] * len(pairs)
+    return [judge_scored(a, b, cos, lexicon=lexicon, thresholds=thresholds)
+            for (a, b), cos in zip(pairs, cosines, strict=True)]
+

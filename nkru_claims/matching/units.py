@@ -61,7 +61,7 @@ UNIT_NOUNS: dict[str, list[str]] = {
         "workers", "laborers", "labourers", "劳工", "勞工", "工人", "劳动者", "勞動者",
         "劳务人员", "勞務人員", "员工", "員工", "노동자", "근로자", "노무자", "労働者", "労務者",
     ],
-    "casualties": ["casualties", "killed or wounded", "dead or wounded", "killed and wounded", "伤亡", "傷亡", "死伤", "死傷", "사상자", "사상", "死傷者", "犠牲", "牺牲", "犧牲"],
+    "casualties": ["casualties", "killed or wounded", "dead or wounded", "killed and wounded", "killed or injured", "伤亡", "傷亡", "死伤", "死傷", "사상자", "사상", "死傷者", "犠牲", "牺牲", "犧牲"],
     "killed": [
         "killed", "dead", "deaths", "死亡", "阵亡", "陣亡", "丧生", "喪生", "사망", "사망자",
         "전사", "전사자", "숨졌", "숨진", "숨져", "戦死", "死者",
@@ -101,7 +101,7 @@ COUNTERS: dict[str, str | None] = {
     "吨": "tonnes", "噸": "tonnes", "톤": "tonnes", "トン": "tonnes",
     "桶": "barrels", "배럴": "barrels", "バレル": "barrels",
     # counters that need their noun
-    "个": None, "個": None, "개": None, "台": None, "대": None, "기": None, "基": None,
+    "个": None, "個": None, "件": None, "개": None, "台": None, "대": None, "기": None, "基": None,
     "机": None, "機": None, "颗": None, "顆": None, "枚": None, "具": None, "套": None,
     "条": None, "本": None, "家": None, "节": None, "節": None, "량": None, "곳": None,
     "-strong": "soldiers", "strong": "soldiers",
