@@ -27,10 +27,14 @@ def test_compare_in_the_terminal_and_by_claim_id(seeded_cli) -> None:  # noqa: A
     assert "threshold" in one_error_line(seeded_cli("compare", "a", "b", "--threshold", "300"))
 
 
-def test_dedupe_dry_run_on_distinct_claims(seeded_cli) -> None:  # noqa: ANN001
+def test_dedupe_dry_run_changes_nothing_and_says_what_it_found(seeded_cli) -> None:  # noqa: ANN001
+    before = seeded_cli("export", "-").stdout
     result = seeded_cli("dedupe")
     assert result.exit_code == 0, result.output
-    assert "No duplicate claims found." in result.stdout
+    assert "nothing changed (dry run)" in result.stdout or "No duplicate" in result.stdout
+    assert seeded_cli("export", "-").stdout == before
+    found = json.loads(seeded_cli("dedupe", "--json").stdout)
+    assert {"groups", "review", "merges"} <= found.keys() and found["merges"] == []
 
 
 def test_add_refuses_a_likely_duplicate_without_a_terminal(seeded_cli) -> None:  # noqa: ANN001

@@ -40,16 +40,18 @@ def dedupe_command(
     asked about each group (merge, reject as different, or skip); --apply merges all.
     Example: nkru-claims dedupe --threshold 90 --apply
     """
-    from nkru_claims.services.dedupe import find_duplicate_groups, reject_group
+    from nkru_claims.services.dedupe import find_duplicates, reject_group, reject_pair
     from nkru_claims.services.merges import merge_claims
 
     state: State = ctx.obj
     ask = interactive() and not apply and not as_json
     merged: list[dict] = []
+    judged: list[dict] = []
     with transaction(ctx) as session:
         with progress("Comparing claims") as report:
-            groups = find_duplicate_groups(session, threshold=threshold,
-                                           include_rejected=include_rejected, progress=report)
+            found = find_duplicates(session, threshold=threshold,
+                                    include_rejected=include_rejected, progress=report)
+        groups = found.groups
         for group in groups:
             if not as_json:
                 _print_group(group)
@@ -66,14 +68,59 @@ def dedupe_command(
             elif decision == "reject":
                 stored = reject_group(session, group, actor=state.actor)
                 typer.echo(f"  marked as different ({stored} pair{'s' * (stored != 1)})")
+        gone = {i for g in merged for i in g["merged"]}
+        for pair in found.review:
+            if as_json or pair.a in gone or pair.b in gone:
+                continue
+            _print_review(pair, found.texts)
+            answer = _ask_review() if ask else "skip"
+            if answer == "merge":
+                record = merge_claims(session, kept_id=pair.a, other_ids=[pair.b],
+                                      actor=state.actor, score=pair.score)
+                gone.add(pair.b)
+                merged.append({"merge": record.id, "kept": pair.a, "merged": [pair.b]})
+                typer.echo(f"  merged into #{pair.a} (undo: nkru-claims unmerge {record.id})")
+            elif answer == "reject":
+                reject_pair(session, claim_a=pair.a, claim_b=pair.b, actor=state.actor)
+                typer.echo("  marked as different")
+            elif answer == "unsure":
+                from nkru_claims import audit
+
+                audit.record(session, action="unsure-match", entity="claim", entity_id=pair.b,
+                             claim_id=pair.a, details={"claims": [pair.a, pair.b],
+                                                       "score": round(pair.score, 1)})
+                judged.append({"claims": [pair.a, pair.b], "answer": "unsure"})
+                typer.echo("  kept as unsure (in the log; asked again next time)")
     if as_json:
         echo_json({"threshold": threshold, "groups": [g.as_dict() for g in groups],
-                   "merges": merged})
-    elif not groups:
+                   "review": [{"claims": [p.a, p.b], "score": round(p.score, 1),
+                               "reasons": list(p.reasons)} for p in found.review],
+                   "without_vectors": found.without_vectors, "merges": merged})
+        return
+    if found.without_vectors:
+        typer.echo(f"\nNote: {found.without_vectors:,} texts have no sentence vector and were "
+                   "compared by words only; run 'nkru-claims embed' to compare them across "
+                   "languages", err=True)
+    if not groups and not found.review:
         typer.echo("No duplicate claims found.")
     elif not apply and not ask:
-        typer.echo(f"\n{len(groups)} group{'s' * (len(groups) != 1)} found; nothing changed "
-                   "(dry run). Merge with --apply.")
+        typer.echo(f"\n{len(groups)} group{'s' * (len(groups) != 1)} to merge and "
+                   f"{len(found.review)} pair{'s' * (len(found.review) != 1)} for review "
+                   "found; nothing changed (dry run). Merge the groups with --apply; review "
+                   "the pairs in a terminal with plain 'dedupe'.")
+
+
+def _print_review(pair, texts: dict[int, str]) -> None:  # noqa: ANN001
+    typer.echo(f"\nFor review (score {pair.score:.1f}): #{pair.a} and #{pair.b}")
+    typer.echo(f"  #{pair.a}  {texts[pair.a]}")
+    typer.echo(f"  #{pair.b}  {texts[pair.b]}")
+    for reason in pair.reasons:
+        typer.echo(f"  - {reason}")
+
+
+def _ask_review() -> str:
+    answer = typer.prompt("  The same claim? [y]es / [n]o / [u]nsure / [s]kip", default="s")
+    return {"y": "merge", "n": "reject", "u": "unsure"}.get(answer.strip().lower()[:1], "skip")
 
 
 def _print_group(group) -> None:  # noqa: ANN001
@@ -167,6 +214,31 @@ def _judge_file(path: str):  # noqa: ANN202
 
     rows = _read_pairs(path)
     return judge_pairs([(row["a"], row["b"]) for row in rows])
+
+
+@app.command("embed")
+def embed_command(ctx: typer.Context) -> None:
+    """Compute the sentence vector of every claim text and wording that lacks one.
+
+    dedupe and add compare claims across languages by these vectors; add and dedupe
+    compute a few themselves, so run this once on a large database (an import does not
+    compute them: about 100–300 texts a second). Each batch is committed as it is done, so
+    an interrupted run keeps its work and the next run goes on from there.
+    Example: nkru-claims embed
+    """
+    from contextlib import contextmanager
+
+    from nkru_claims.services.vectors import embed_missing
+
+    @contextmanager
+    def one_batch():  # noqa: ANN202
+        with transaction(ctx) as session:
+            yield session
+
+    with user_errors(), progress("Encoding texts") as report:
+        done = embed_missing(one_batch, progress=report)
+    typer.echo(f"Encoded {done:,} text{'s' * (done != 1)}; every live claim text and wording "
+               "now has a vector" if done else "Every live claim text and wording has a vector")
 
 
 @app.command("evaluate")
@@ -292,10 +364,16 @@ def distinct_command(
 def check_duplicates_before_add(ctx: typer.Context, session, text: str, *,  # noqa: ANN001
                                 may_prompt: bool) -> int | None:
     """The claim to attach to instead, None to insert; refuses silently-made duplicates."""
-    from nkru_claims.services.dedupe import likely_duplicates
+    from nkru_claims.services.dedupe import likely_by_meaning, likely_duplicates
 
     with user_errors():
         found = likely_duplicates(session, text)
+        if not found:
+            found, review = likely_by_meaning(session, text)
+            for pair in review:
+                typer.echo(f"Note: possibly the same claim as #{pair.b} in other words or "
+                           f"another language (score {pair.score:.0f}); compare with "
+                           f"'nkru-claims compare \"…\" \"#{pair.b}\"'", err=True)
     if not found:
         return None
     best = found[0]

@@ -24,6 +24,7 @@ from nkru_claims.matching.compare import (
     features,
     match_columns,
 )
+from nkru_claims.matching.scoring import conflicts
 from nkru_claims.models import Claim, ClaimWording, MatchRejection, PartyAlias
 from nkru_claims.services.claims import get_claim
 
@@ -104,6 +105,17 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+@dataclass
+class DedupeResult:
+    """What ``dedupe`` found: groups to merge (the *same* band) and pairs a person should
+    decide (the *review* band), and how many texts had no vector to compare by meaning."""
+
+    groups: list[DuplicateGroup]
+    review: list[MatchedPair] = field(default_factory=list)
+    texts: dict[int, str] = field(default_factory=dict)
+    without_vectors: int = 0
+
+
 def find_duplicate_groups(
     session: Session,
     *,
@@ -112,9 +124,97 @@ def find_duplicate_groups(
     progress: Progress | None = None,
 ) -> list[DuplicateGroup]:
     """Groups of claims that state the same thing, in any of their wordings."""
+    return find_duplicates(session, threshold=threshold, include_rejected=include_rejected,
+                           progress=progress).groups
+
+
+def find_duplicates(
+    session: Session,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    include_rejected: bool = False,
+    progress: Progress | None = None,
+    semantic: bool = True,
+) -> DedupeResult:
+    """Duplicates in every language: rewordings found by words (``blocking``),
+    translations by meaning (``semantic``); groups never hold two claims whose facts
+    conflict, whatever joins them."""
+    lexicon = party_lexicon(session)
+    rejected = set() if include_rejected else rejected_pairs(session)
     accepted = duplicate_pairs(session, threshold=threshold,
                                include_rejected=include_rejected, progress=progress)
-    return _groups(accepted, _texts(session, {i for pair in accepted for i in pair}))
+    review: dict[tuple[int, int], MatchedPair] = {}
+    without = 0
+    if semantic:
+        same, review, without = _semantic_pairs(session, lexicon, rejected)
+        for pair, score in same.items():
+            accepted[pair] = max(score, accepted.get(pair, 0.0))
+        for pair in accepted:
+            review.pop(pair, None)
+    ids = {i for pair in [*accepted, *review] for i in pair}
+    texts = _texts(session, ids)
+    groups = _groups(accepted, texts, lambda a, b: bool(
+        conflicts(texts[a], texts[b], lexicon)))
+    return DedupeResult(groups, sorted(review.values(), key=lambda p: -p.score), texts, without)
+
+
+#: Texts without a stored vector that dedupe encodes itself; more need ``embed`` first.
+ENCODE_AT_MOST = 2_000
+
+
+def _semantic_pairs(
+    session: Session, lexicon: PartyLexicon, rejected: set[tuple[int, int]]
+) -> tuple[dict[tuple[int, int], float], dict[tuple[int, int], MatchedPair], int]:
+    """Pairs found by meaning: (same band with scores, review band, texts skipped)."""
+    from nkru_claims.matching import embeddings
+    from nkru_claims.matching.scoring import DEFAULT_THRESHOLDS as T
+    from nkru_claims.matching.scoring import REVIEW, SAME, judge_scored
+    from nkru_claims.matching.semantic import close_pairs
+    from nkru_claims.services import vectors as store
+
+    records = store.live_texts(session)
+    stored = {(v.claim_id, v.wording_id): v for v in store.stored_vectors(session)}
+    kept, vectors, keys, todo = [], [], [], []
+    for record in records:
+        row = stored.get((record.claim_id, record.wording_id))
+        if row is not None and row.text_hash == store.text_hash(record.text):
+            kept.append(record)
+            vectors.append(embeddings.unpack(row.vector))
+            keys.append(row.figure_key)
+        else:
+            todo.append(record)
+    skipped = 0
+    if todo and len(todo) <= ENCODE_AT_MOST:
+        try:
+            fresh = embeddings.encode([r.text for r in todo])
+        except embeddings.EncoderUnavailable:
+            fresh, skipped = None, len(todo)
+        if fresh is not None:
+            kept += todo
+            vectors += list(fresh)
+            keys += [store.figure_key(r.text) for r in todo]
+    else:
+        skipped = len(todo)
+    if len({r.claim_id for r in kept}) < 2:
+        return {}, {}, skipped
+    floor = T.cosine_floor + T.review / 100 * (T.cosine_ceiling - T.cosine_floor)
+    same: dict[tuple[int, int], float] = {}
+    review: dict[tuple[int, int], MatchedPair] = {}
+    for candidate in close_pairs(vectors, keys, [r.claim_id for r in kept], floor=floor):
+        a, b = kept[candidate.i], kept[candidate.j]
+        pair = (min(a.claim_id, b.claim_id), max(a.claim_id, b.claim_id))
+        if pair in rejected or pair in same:
+            continue
+        verdict = judge_scored(a.text, b.text, candidate.cosine, lexicon=lexicon)
+        if verdict.band == SAME and a.wording_id is None and b.wording_id is None:
+            same[pair] = verdict.score
+        elif verdict.band == SAME:  # a wording is a quoted fragment: a person decides
+            review[pair] = MatchedPair(pair[0], pair[1], verdict.score, (
+                "a wording (a quoted fragment) matches: merged only on confirmation",
+                *verdict.reasons))
+        elif verdict.band == REVIEW and verdict.score > getattr(review.get(pair), "score", 0):
+            review[pair] = MatchedPair(pair[0], pair[1], verdict.score, verdict.reasons)
+    return same, review, skipped
 
 
 def duplicate_pairs(
@@ -141,9 +241,13 @@ def _texts(session: Session, claim_ids: set[int]) -> dict[int, str]:
 
 
 def _groups(
-    accepted: dict[tuple[int, int], float], texts: dict[int, str]
+    accepted: dict[tuple[int, int], float], texts: dict[int, str],
+    conflict: Callable[[int, int], bool] | None = None,
 ) -> list[DuplicateGroup]:
-    """Connected claims, each kept only if it matches its group's oldest claim directly."""
+    """Connected claims, each kept only if it matches its group's oldest claim directly
+    and conflicts with no member already in the group (best scores join first): a claim
+    with no date may match one dated 2017 and one dated 2018, but those two never share
+    a group."""
     union = _UnionFind()
     for low, high in accepted:
         union.union(low, high)
@@ -153,14 +257,22 @@ def _groups(
             members[union.find(claim_id)].add(claim_id)
     result = []
     for ids in members.values():
-        kept, *others = sorted(ids)
-        group = DuplicateGroup(kept_id=kept, texts={kept: texts[kept]})
-        for other in others:
-            if (kept, other) in accepted:
+        remaining = sorted(ids)
+        while remaining:  # the oldest keeps what matches it; the rest may form their own
+            kept, *others = remaining
+            group = DuplicateGroup(kept_id=kept, texts={kept: texts[kept]})
+            direct = sorted((o for o in others if (kept, o) in accepted),
+                            key=lambda o: (-accepted[(kept, o)], o))
+            for other in direct:
+                if conflict is not None and any(conflict(p.b, other) for p in group.others):
+                    continue
                 group.others.append(MatchedPair(kept, other, accepted[(kept, other)]))
                 group.texts[other] = texts[other]
-        if group.others:
-            result.append(group)
+            group.others.sort(key=lambda p: p.b)
+            if group.others:
+                result.append(group)
+            taken = {kept, *(p.b for p in group.others)}
+            remaining = [i for i in remaining if i not in taken]
     return sorted(result, key=lambda g: g.kept_id)
 
 
@@ -201,6 +313,61 @@ def likely_duplicates(
             best[candidate.claim_id] = MatchedPair(0, candidate.claim_id, verdict.score,
                                                    verdict.reasons)
     return sorted(best.values(), key=lambda p: -p.score)[:limit]
+
+
+def likely_by_meaning(
+    session: Session, text: str, *, limit: int = 3
+) -> tuple[list[MatchedPair], list[MatchedPair]]:
+    """Stored claims a new text states in another wording or language: (same, review),
+    best first. Compares the text's vector with the stored vectors of claims that state
+    the same figures; empty without an encoder or stored vectors."""
+    import numpy as np
+
+    from nkru_claims.matching import embeddings
+    from nkru_claims.matching.scoring import REVIEW, SAME, judge_scored
+    from nkru_claims.services import vectors as store
+
+    rows = store.stored_vectors(session, figure_keys={store.figure_key(text)})
+    if not rows:
+        return [], []
+    try:
+        new = embeddings.encode([text])[0]
+    except embeddings.EncoderUnavailable:
+        return [], []
+    cosines = np.stack([embeddings.unpack(r.vector) for r in rows]) @ new
+    order = np.argsort(-cosines)[: limit * 10]
+    texts = _record_texts(session, [rows[i] for i in order])
+    lexicon = party_lexicon(session)
+    best: dict[tuple[str, int], MatchedPair] = {}
+    for i in order:
+        row = rows[int(i)]
+        other = texts.get((row.claim_id, row.wording_id))
+        if other is None or store.text_hash(other) != row.text_hash:
+            continue
+        verdict = judge_scored(text, other, float(cosines[i]), lexicon=lexicon)
+        if verdict.band in (SAME, REVIEW):
+            key = (verdict.band, row.claim_id)
+            if verdict.score > getattr(best.get(key), "score", -1):
+                best[key] = MatchedPair(0, row.claim_id, verdict.score, verdict.reasons)
+    ranked = sorted(best.items(), key=lambda kv: -kv[1].score)
+    same = [p for (band, _), p in ranked if band == SAME][:limit]
+    review = [p for (band, cid), p in ranked
+              if band == REVIEW and cid not in {q.b for q in same}][:limit]
+    return same, review
+
+
+def _record_texts(session: Session, rows: list) -> dict[tuple[int, int | None], str]:  # noqa: ANN001
+    claim_ids = [r.claim_id for r in rows if r.wording_id is None]
+    wording_ids = [r.wording_id for r in rows if r.wording_id is not None]
+    out: dict[tuple[int, int | None], str] = {}
+    if claim_ids:
+        out.update({(i, None): t for i, t in session.exec(
+            select(Claim.id, Claim.text).where(col(Claim.id).in_(claim_ids))).all()})
+    if wording_ids:
+        out.update({(c, w): t for c, w, t in session.exec(
+            select(ClaimWording.claim_id, ClaimWording.id, ClaimWording.text)
+            .where(col(ClaimWording.id).in_(wording_ids))).all()})
+    return out
 
 
 def reject_pair(
