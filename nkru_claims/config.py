@@ -45,6 +45,20 @@ def database_url(value: str | None = None) -> str:
     return f"sqlite:///{path}"
 
 
+def database_label(url: str) -> str:
+    """How messages name a database: a SQLite file by its absolute path, any other
+    database by its URL without the password."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except Exception:  # not a URL: let redact_url say so without echoing it
+        return redact_url(url)
+    if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:"):
+        return str(Path(parsed.database).expanduser().absolute())
+    return redact_url(url)
+
+
 def redact_url(url: str) -> str:
     """Hide a password so that errors and logs never print one."""
     from sqlalchemy.engine import make_url

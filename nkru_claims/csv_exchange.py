@@ -29,6 +29,7 @@ sources; wordings, evidence, aliases and party details stay in the JSON format.
 | `source_outlet` | the publication |
 | `source_title` | the headline, verbatim |
 | `source_published_on` | the article's date |
+| `grade` | the stance's Admiralty grade: source reliability A–F and credibility 1–6 (`B2`) |
 
 - The claim columns repeat on each of a claim's rows; later rows may give only
   `claim_text` (or, with a `claim_ref`, leave them all empty), but may not differ. A
@@ -40,13 +41,16 @@ sources; wordings, evidence, aliases and party details stay in the JSON format.
 - UTF-8, with or without a byte-order mark. The first line is the header (any column
   order; only `claim_text` is required); errors name the file's line numbers, the header
   being line 1. Every row is checked before any is written: one bad row refuses the
-  whole file, unless ``skip_bad`` imports the others and lists the bad ones.
+  whole file, unless ``skip_bad`` imports the others and lists the bad ones. A row with
+  fewer cells than the header, or more that are not empty, is a bad row; a quote never
+  closed, text after a closing quote, or a NUL refuses the file whatever ``skip_bad``.
+- Export puts an apostrophe before a cell a spreadsheet would run as a formula
+  (``=``, ``+``, ``-``, ``@``, tab, CR; not a plain number) and import removes it:
+  ``nkru_claims.csv_cells`` says how, and why a round trip is exact.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -54,6 +58,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from nkru_claims import audit
+from nkru_claims.csv_cells import MalformedCsv, from_spreadsheet, read_records, write_rows
 from nkru_claims.errors import ImportFormatError, InvalidInput, NkruError
 from nkru_claims.exchange import ImportSummary
 from nkru_claims.matching.normalise import alias_key
@@ -62,17 +67,19 @@ from nkru_claims.models import PARTY_KINDS, STANCE_KINDS, VERDICTS, Claim, Party
 from nkru_claims.services import claims as claim_service
 from nkru_claims.services import parties as party_service
 from nkru_claims.services import sources as source_service
+from nkru_claims.services.origins import grade_text, parse_grade, set_grade
 from nkru_claims.values import choice, normalise_url, parse_date
 
 COLUMNS = (
     "claim_ref", "claim_text", "claim_language", "quantity_text", "quantity_low",
     "quantity_high", "quantity_unit", "quantity_approximate", "period_start", "period_end",
     "verdict", "verdict_note", "party", "party_kind", "stance", "quote", "quote_language",
-    "stated_on", "source_url", "source_outlet", "source_title", "source_published_on",
+    "stated_on", "source_url", "source_outlet", "source_title", "source_published_on", "grade",
 )
 CLAIM_COLUMNS = COLUMNS[1:12]
-STANCE_COLUMNS = ("party", "party_kind", "stance", "quote", "quote_language", "stated_on")
-SOURCE_COLUMNS = COLUMNS[18:]
+STANCE_COLUMNS = ("party", "party_kind", "stance", "quote", "quote_language", "stated_on",
+                  "grade")
+SOURCE_COLUMNS = COLUMNS[18:22]
 _BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 
 
@@ -110,6 +117,7 @@ class _Row:
     stance: claim_service.StanceInput | None
     party_kind: str | None
     source: _SourceFields | None
+    grade: str | None = None  # the stance's Admiralty grade (B2)
 
 
 def _number(value: float | None) -> str:
@@ -122,43 +130,52 @@ def _iso(value: date | None) -> str:
     return value.isoformat() if value else ""
 
 
-def _claim_cells(claim: Claim) -> list[str]:
+def _claim_cells(claim: Claim, tag: str | None = None) -> list[str]:
+    """``tag``: the database's, for the stable key of a claim without a ref of its own."""
+    from nkru_claims.history_exchange import claim_key
+
     q = claim_service.claim_quantity(claim)
     quantity = [""] * 5 if q is None else [
         q.text, _number(q.low), _number(q.high), q.unit or "", str(q.approximate).lower()]
-    return [claim.ref or "", claim.text, claim.language or "", *quantity,
+    return [claim_key(tag, claim) or "", claim.text, claim.language or "", *quantity,
             _iso(claim.period_start), _iso(claim.period_end), claim.verdict or "",
             claim.verdict_note or ""]
 
 
 def _stance_cells(stance: Stance | None, party: Party | None, source: Source | None) -> list[str]:
     if stance is None or party is None:
-        return [""] * 10
+        return [""] * 11
     cited = ["", "", "", ""] if source is None else [
         source.url or "", source.outlet or "", source.title or "", _iso(source.published_on)]
     return [party.name, party.kind, stance.kind, stance.quote or "", stance.quote_language or "",
-            _iso(stance.stated_on), *cited]
+            _iso(stance.stated_on), *cited,
+            grade_text(stance.source_reliability, stance.info_credibility) or ""]
 
 
-def export_csv(session: Session) -> str:
-    """Every claim, one row per stance (oldest first); claims without stances get one row."""
+def export_csv(session: Session, *, raw: bool = False) -> str:
+    """Every claim, one row per stance (oldest first); claims without stances get one row.
+
+    Cells that a spreadsheet would run as a formula get a leading apostrophe (see
+    ``csv_cells``), which ``import_csv`` removes again; ``raw`` writes them as stored.
+    """
     parties = {p.id: p for p in session.exec(select(Party)).all()}
     sources = {s.id: s for s in session.exec(select(Source)).all()}
     stances: dict[int, list[Stance]] = {}
     for stance in session.exec(select(Stance).order_by(Stance.id)):
         stances.setdefault(stance.claim_id, []).append(stance)
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180; a lone CR gets quoted too
-    writer.writerow(COLUMNS)
+    from nkru_claims.history_exchange import database_tag
+
+    tag = database_tag(session)
+    rows: list[list[str]] = [list(COLUMNS)]
     for claim in session.exec(
         select(Claim).where(col(Claim.deleted_at).is_(None)).order_by(Claim.id)
     ):
-        head = _claim_cells(claim)
+        head = _claim_cells(claim, tag)
         for stance in stances.get(claim.id) or [None]:
             party = parties[stance.party_id] if stance else None
             source = sources.get(stance.source_id) if stance and stance.source_id else None
-            writer.writerow(head + _stance_cells(stance, party, source))
-    return out.getvalue()
+            rows.append(head + _stance_cells(stance, party, source))
+    return write_rows(rows, raw=raw)  # CRLF, RFC 4180; a lone CR gets quoted too
 
 
 def _amount(text: str, name: str) -> float | None:
@@ -236,23 +253,19 @@ def _read_row(line: int, cells: dict[str, str]) -> _Row:
         quote_language=cells["quote_language"] or None, stated_on=parse_date(cells["stated_on"]),
     ) if party else None
     party_kind = cells["party_kind"] and choice(cells["party_kind"], PARTY_KINDS, "party kind")
-    return _Row(line, ref, claim, stance, party_kind or None, source)
+    grade = grade_text(*parsed) if (parsed := parse_grade(cells["grade"])) else None
+    return _Row(line, ref, claim, stance, party_kind or None, source, grade)
 
 
 def _records(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Header and (first line number, cells) of every non-blank record."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    reader = csv.reader(io.StringIO(text, newline=""))
-    records: list[tuple[int, list[str]]] = []
-    previous_end = 0
     try:
-        for cells in reader:
-            if any(c.strip() for c in cells):
-                records.append((previous_end + 1, cells))
-            previous_end = reader.line_num
-    except csv.Error as exc:
-        raise ImportFormatError(f"line {reader.line_num}: not readable as CSV: {exc}") from None
+        records = [(line, cells) for line, cells in read_records(text)
+                   if any(c.strip() for c in cells)]
+    except MalformedCsv as exc:
+        raise ImportFormatError(str(exc)) from None
     if not records:
         raise ImportFormatError("the file is empty (expected a header line)")
     (_, header), *rows = records
@@ -317,11 +330,13 @@ def import_csv(session: Session, text: str, *, skip_bad: bool = False,
     result = CsvImportResult()
     rows: list[_Row] = []
     for line, raw in records:
-        if len(raw) > len(header) and any(c.strip() for c in raw[len(header):]):
+        # Fewer cells, or more that are not empty, is a broken row (often a stray quote).
+        if len(raw) < len(header) or any(c.strip() for c in raw[len(header):]):
             result.bad_rows.append((line, f"{len(raw)} cells but the header has {len(header)}"))
             continue
+        raw = [from_spreadsheet(c) for c in raw[:len(header)]]
         cells = dict.fromkeys(COLUMNS, "")
-        cells.update({name: raw[i].strip() for name, i in index.items() if i < len(raw)})
+        cells.update({name: raw[i].strip() for name, i in index.items()})
         if cells["quantity_text"]:  # kept verbatim, as the services keep it
             cells["quantity_text"] = raw[index["quantity_text"]]
         try:
@@ -347,9 +362,15 @@ def import_csv(session: Session, text: str, *, skip_bad: bool = False,
 
 def _import_claim(session: Session, fields: _ClaimFields, members: list[_Row],
                   result: CsvImportResult) -> None:
+    from nkru_claims.history_exchange import database_tag, generated_id
+
     ref = members[0].ref
-    if ref and session.exec(select(Claim.id).where(Claim.ref == ref)).first() is not None:
-        result.claims_skipped.append(ref)
+    if "nkru_database_tag" not in session.info:  # once an import, not once a claim
+        session.info["nkru_database_tag"] = database_tag(session)
+    own_id = generated_id(session.info["nkru_database_tag"], ref)
+    if ref and (own_id is not None or session.exec(
+            select(Claim.id).where(Claim.ref == ref)).first() is not None):
+        result.claims_skipped.append(ref)  # here already (a generated key: this database's)
         return
     line = members[0].line
     try:
@@ -370,8 +391,9 @@ def _import_claim(session: Session, fields: _ClaimFields, members: list[_Row],
                 party_service.add_party(session=session, name=row.stance.party,
                                         kind=row.party_kind or "organisation")
                 result.parties_added += 1
-            claim_service.add_stance(session=session, claim_id=claim.id,
-                                     stance=replace(row.stance, source_id=source_id))
+            added = claim_service.add_stance(session=session, claim_id=claim.id,
+                                             stance=replace(row.stance, source_id=source_id))
+            set_grade(session, added, row.grade)
             result.stances_added += 1
     except NkruError as exc:
         raise ImportFormatError(f"line {line}: {exc}") from None

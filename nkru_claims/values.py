@@ -18,7 +18,9 @@ def parse_date(text: str | None, *, end_of_period: bool = False) -> date | None:
     """'2024', '2024-10' or '2024-10-18'; a partial date is the period's first day, or last."""
     if text is None or isinstance(text, date):
         return text
-    return _parse_date_text(str(text), end_of_period)
+    if not isinstance(text, str):  # str(5) would read a number in an import as year 5
+        raise InvalidInput(f"not a date: {text!r} (use YYYY-MM-DD, YYYY-MM or YYYY)")
+    return _parse_date_text(text, end_of_period)
 
 
 @lru_cache(maxsize=4096)
@@ -70,13 +72,17 @@ def choice(value: str, allowed: tuple[str, ...], what: str) -> str:
 
 
 def required_text(value: str | None, what: str) -> str:
+    if value is not None and not isinstance(value, str):  # a number or list in an import
+        raise InvalidInput(f"{what}: expected text, not {type(value).__name__}")
     if value is None or not value.strip():
         raise InvalidInput(f"{what} cannot be empty")
     return value.strip()
 
 
-def optional_text(value: str | None) -> str | None:
+def optional_text(value: str | None, what: str = "value") -> str | None:
     if value is None:
         return None
+    if not isinstance(value, str):
+        raise InvalidInput(f"{what}: expected text, not {type(value).__name__}")
     value = value.strip()
     return value or None

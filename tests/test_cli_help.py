@@ -41,6 +41,9 @@ def test_each_command_knows_its_module_and_runs_with_only_that_module(tmp_path) 
     root = typer.main.get_command(app)
     assert set(root.commands) == set(COMMAND_MODULES)
     db = str(tmp_path / "claims.db")
+    from nkru_claims.db import open_database  # a read command never creates a database
+
+    open_database(f"sqlite:///{db}", create=True).dispose()
     assert command_in(["--db", db, "--as", "me", "list", "--json"]) == "list"
     assert command_in([f"--db={db}", "party", "show", "x"]) == "party"
     assert command_in(["--help"]) is None and command_in(["lst"]) is None

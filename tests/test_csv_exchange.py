@@ -183,7 +183,7 @@ PARTIES = [("Kremlin", "government_body"), ("普京", "person"),
            ('조선중앙통신, "KCNA"', "media_outlet"), ("Acme\nDefence", "organisation")]
 SOURCES = [("https://example.org/a,b?x=1", 'Outlet, "One"', "标题\n二", date(2024, 1, 2)),
            (None, "轉角國際", "冷戰再現?", date(2024, 7, 9)), (None, None, "Only a title", None)]
-DATES = st.dates(min_value=date(1990, 1, 1), max_value=date(2030, 12, 31))
+DATES = st.dates(min_value=date(1990, 1, 1), max_value=date.today())  # later ones are refused
 AMOUNT = st.floats(min_value=0, max_value=1e12, allow_nan=False, allow_infinity=False)
 
 

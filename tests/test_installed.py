@@ -56,9 +56,14 @@ def test_wheel_carries_migrations_and_fixtures(installed) -> None:  # noqa: ANN0
 
 
 def test_installed_entry_point_migrates_a_new_default_database(installed, tmp_path) -> None:  # noqa: ANN001
+    missing = run_installed(installed, "list", "--json", home=tmp_path)
+    assert missing.returncode == 1 and missing.stderr.startswith("Error: no database at")
+    assert not (tmp_path / "data" / "nkru-claims" / "claims.db").exists()  # reading creates none
+    added = run_installed(installed, "add", "A claim", "--yes", home=tmp_path)
+    assert added.returncode == 0, added.stderr
     result = run_installed(installed, "list", "--json", home=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == []
+    assert [row["text"] for row in json.loads(result.stdout)] == ["A claim"]
     assert (tmp_path / "data" / "nkru-claims" / "claims.db").exists()
     which = subprocess.run(
         [sys.executable, "-c", "import nkru_claims; print(nkru_claims.__file__)"],
@@ -74,4 +79,4 @@ def test_installed_demo_and_a_clean_error(installed, tmp_path) -> None:  # noqa:
     assert "Who asserts, who denies" in demo.stdout
     bad = run_installed(installed, "show", "12345", home=tmp_path)
     assert bad.returncode == 1
-    assert bad.stderr.strip() == "Error: no claim with id 12345"
+    assert bad.stderr.strip().startswith("Error: no claim with id 12345 in ")

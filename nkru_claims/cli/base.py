@@ -12,14 +12,150 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
-from nkru_claims.errors import NkruError
+from nkru_claims.cli import GLOBAL_OPTIONS_WITH_VALUES
+from nkru_claims.errors import NkruError, NotFound
+
+# Commands that may start a new database; every other command needs an existing one, so
+# a mistyped --db is an error naming the path rather than a new empty ledger.
+CREATING_COMMANDS = frozenset({"add", "import", "demo", "party add", "source add"})
+
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """``list --db x.db`` as ``--db x.db list``: global options may follow the command."""
+    hoisted: list[str] = []
+    rest: list[str] = []
+    position = 0
+    while position < len(args):
+        arg = args[position]
+        if arg == "--":
+            rest += args[position:]
+            break
+        if arg in GLOBAL_OPTIONS_WITH_VALUES and position + 1 < len(args):
+            hoisted += args[position:position + 2]
+            position += 2
+            continue
+        if arg.split("=", 1)[0] in GLOBAL_OPTIONS_WITH_VALUES and "=" in arg:
+            hoisted.append(arg)
+        else:
+            rest.append(arg)
+        position += 1
+    return hoisted + rest
+
+
+class GlobalOptionsAnywhere(TyperGroup):
+    """The top-level group: accepts --db and --as before or after the command name."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_global_options(args))
+
+
+class OneLineErrors(GlobalOptionsAnywhere):
+    """The root command: every parameter checked by one rule, every error one line.
+
+    - An integer option or argument (an ID, ``--limit``, ``--after``) must lie within its
+      declared minimum (else 1) and 2^31 − 1, PostgreSQL's INTEGER: a larger one would
+      overflow SQLite and fail PostgreSQL deep inside a query.
+    - A text option or argument must be storable text: no NUL, and valid UTF-8 (an
+      argument that is not arrives as lone surrogates, which no database encodes).
+    - A usage error is one line (``Error: …``) with the help hint on that line, and a
+      core error escaping a command's own handling is one line too.
+    The checks are attached here, once, to every command and subcommand, so a new
+    command cannot forget them.
+    """
+
+    def main(self, args: Any = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             **extra: Any) -> Any:
+        _guard_parameters(self)
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        from typer._click.exceptions import ClickException, NoArgsIsHelpError
+        from typer.exceptions import Abort
+
+        try:
+            code = super().main(args, prog_name, complete_var, False, **extra)
+        except NoArgsIsHelpError as exc:  # the help text itself, as before
+            exc.show()
+            sys.exit(exc.exit_code)
+        except ClickException as exc:
+            context = getattr(exc, "ctx", None)
+            hint = f" (see '{context.command_path} -h')" if context is not None else ""
+            typer.echo(f"Error: {_one_line(exc.format_message())}{hint}", err=True)
+            sys.exit(exc.exit_code)
+        except NkruError as exc:
+            typer.echo(f"Error: {_one_line(str(exc))}", err=True)
+            sys.exit(1)
+        except Abort:
+            typer.echo("Error: aborted; nothing was written", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
+def _guard_parameters(command: Any) -> None:
+    """Wrap the callback of every parameter of ``command`` and its subcommands, once."""
+    for param in getattr(command, "params", ()):
+        if not getattr(param, "_nkru_guarded", False):
+            param.callback = _checked(param.callback)
+            param._nkru_guarded = True
+            _plain_list_metavar(param)
+    for sub in getattr(command, "commands", {}).values():
+        _guard_parameters(sub)
+
+
+def _plain_list_metavar(param: Any) -> None:
+    """A repeatable option shows its item type in help (``<str>``), not ``<list[str]>``."""
+    descriptor = getattr(param, "type_descriptor", None)
+    if getattr(param, "metavar", None) is None and getattr(descriptor, "is_list", False):
+        bare = param.bare_type() if hasattr(param, "bare_type") else "list[str]"
+        item = bare[5:-1] if bare.startswith("list[") and bare.endswith("]") else bare
+        if getattr(param, "param_type_name", "") == "option":
+            param.metavar = f"<{item}>"
+        else:  # an argument's metavar would replace its name; its type line says it
+            param.display_type = lambda ctx, shown=f"<{item}>...": shown
+
+
+def _checked(callback: Any) -> Any:
+    def check(ctx: Any, param: Any, value: Any) -> Any:
+        for item in value if isinstance(value, list | tuple) else (value,):
+            _check_value(param, item)
+        return callback(ctx, param, value) if callback is not None else value
+
+    return check
+
+
+def _check_value(param: Any, value: Any) -> None:
+    from typer._click.exceptions import BadParameter
+
+    from nkru_claims.limits import MAX_ID, unstorable
+
+    if isinstance(value, bool) or value is None:
+        return
+    if isinstance(value, int):
+        info = getattr(getattr(param, "type_descriptor", None), "parameter_info", None)
+        low = info.min if info is not None and info.min is not None else 1
+        if not low <= value <= MAX_ID:
+            shown = str(value) if len(str(value)) <= 30 else str(value)[:27] + "…"
+            raise BadParameter(f"{shown} is out of range: it must be from {low} to {MAX_ID}",
+                               param=param)
+    elif isinstance(value, str):
+        problem = unstorable(value)
+        if problem is not None:
+            raise BadParameter(f"the value {problem}", param=param)
+
 
 app = typer.Typer(
     name="nkru-claims",
+    cls=OneLineErrors,
     help="A ledger of claims about the North Korea–Russia military relationship: who asserts, "
     "who denies, in which source.",
     no_args_is_help=True,
@@ -34,6 +170,10 @@ class State:
     db: str | None = None
     acting_as: str | None = None
     engine: Any = field(default=None, repr=False)
+    # A SQLite file this command is creating, and the folders it makes for it: kept and
+    # announced if the command wrote something, removed if it did not.
+    new_file: Path | None = None
+    new_folders: list[Path] = field(default_factory=list)
 
     @property
     def actor(self) -> str:
@@ -42,28 +182,65 @@ class State:
         import os
 
         from nkru_claims.config import ACTOR_ENV_VAR
+        from nkru_claims.limits import ACTOR, check_text
 
         if self.acting_as:
-            return self.acting_as
+            return check_text(self.acting_as, "--as", ACTOR)
         try:
-            return os.environ.get(ACTOR_ENV_VAR) or getpass.getuser()
+            found = os.environ.get(ACTOR_ENV_VAR) or getpass.getuser()
         except Exception:  # no user name for this uid (some containers)
             return "unknown"
+        return check_text(found, f"${ACTOR_ENV_VAR}", ACTOR)
 
-    def get_engine(self) -> Any:
+    @property
+    def url(self) -> str:
+        from nkru_claims.config import database_url
+
+        return database_url(self.db)
+
+    def get_engine(self, *, may_create: bool = False) -> Any:
+        """The database, at head. Only a command that writes (``may_create``) may create
+        it; one that reads gets one line naming the missing path."""
         if self.engine is None:
-            from nkru_claims.config import database_url
-            from nkru_claims.db import open_database
+            from nkru_claims.db import missing_folders, open_database, sqlite_path
 
-            self.engine = open_database(database_url(self.db))
+            url = self.url
+            path = sqlite_path(url)
+            if may_create and path is not None and not path.exists():
+                self.new_file, self.new_folders = path, missing_folders(path)
+            with user_errors():
+                self.engine = open_database(url, create=may_create)
         return self.engine
 
     def close(self) -> None:
         """Close the connections once the command is done (a server logs no dropped
-        client, and ``main`` may then leave without tearing the interpreter down)."""
-        if self.engine is not None:
-            self.engine.dispose()
-            self.engine = None
+        client, and ``main`` may then leave without tearing the interpreter down).
+
+        A database this command created is announced once if the command wrote to it,
+        and removed if it did not (a failed import leaves no empty file behind)."""
+        if self.engine is None:
+            return
+        from nkru_claims.db import discard_sqlite_file, ledger_is_empty
+
+        keep = self.new_file is None or not ledger_is_empty(self.engine)
+        self.engine.dispose()
+        self.engine = None
+        if self.new_file is None:
+            return
+        if keep:
+            typer.echo(f"Created a new database at {self.new_file.absolute()}", err=True)
+        else:
+            discard_sqlite_file(self.new_file, self.new_folders)
+        self.new_file, self.new_folders = None, []
+
+
+def _print_version(asked: bool) -> None:
+    """--version: answered before any command runs or any database is opened."""
+    if asked:
+        from nkru_claims import __version__
+
+        typer.echo(f"nkru-claims {__version__}")
+        raise typer.Exit()
 
 
 @app.callback()
@@ -73,7 +250,8 @@ def global_options(
         str | None,
         typer.Option(
             "--db",
-            help="SQLite file or SQLAlchemy URL (default: $NKRU_CLAIMS_DB, then a per-user file).",
+            help="SQLite file or SQLAlchemy URL, before or after the command (default: "
+            "$NKRU_CLAIMS_DB, then a per-user file; 'nkru-claims info' shows which).",
             show_default=False,
         ),
     ] = None,
@@ -82,6 +260,11 @@ def global_options(
         typer.Option("--as", help="Who is making the change (default: $NKRU_CLAIMS_USER, "
                      "then your login name).", show_default=False),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", is_eager=True, callback=_print_version,
+                     help="Print the version and exit."),
+    ] = False,
 ) -> None:
     ctx.obj = State(db=db, acting_as=acting_as)
     ctx.call_on_close(ctx.obj.close)
@@ -126,9 +309,37 @@ def transaction(ctx: typer.Context) -> Iterator[Any]:
 
     with user_errors():
         state: State = ctx.obj
+        name = command_name(ctx)
+        engine = state.get_engine(may_create=name in CREATING_COMMANDS)
+        try:
+            with session_scope(engine) as session:
+                begin_audit(session, actor=state.actor, command=name)
+                yield session
+        except NotFound as missing:
+            raise explain_not_found(state, missing) from None
+
+
+def explain_not_found(state: State, missing: NotFound) -> NotFound:
+    """A missing record, said in full: a claim merged into another names that claim, and
+    anything else missing names the database looked in (a mistyped --db shows)."""
+    import re
+
+    from nkru_claims.config import database_label
+
+    found = re.fullmatch(r"no (\w+) with id (\d+)", str(missing))
+    if found is None:
+        return missing
+    if found[1] == "claim":
+        from nkru_claims.db import session_scope
+        from nkru_claims.services.merges import merged_into
+
         with session_scope(state.get_engine()) as session:
-            begin_audit(session, actor=state.actor, command=command_name(ctx))
-            yield session
+            now = merged_into(session, int(found[2]))
+        if now is not None:
+            kept, merge_id = now
+            return NotFound(f"claim #{found[2]} was merged into #{kept}: use {kept} "
+                            f"('nkru-claims unmerge {merge_id}' splits them again)")
+    return NotFound(f"{missing} in {database_label(state.url)}")
 
 
 def command_name(ctx: typer.Context) -> str:
