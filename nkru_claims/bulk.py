@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, insert, select
 from sqlmodel import Session
 
 from nkru_claims import workers
+from nkru_claims.db import highest_id_ever
 from nkru_claims.errors import ImportFormatError, UnknownParty
+from nkru_claims.limits import MATCH_KEY, check_not_future, check_record, check_texts
 from nkru_claims.matching.normalise import alias_key
 from nkru_claims.matching.quantity import Quantity
 from nkru_claims.models import (
@@ -36,6 +38,7 @@ from nkru_claims.models import (
     Stance,
     utcnow,
 )
+from nkru_claims.services.origins import grade_columns
 from nkru_claims.status import StanceFact, derive_status
 from nkru_claims.values import choice, optional_text, parse_date, required_text
 
@@ -61,13 +64,43 @@ class PendingClaim:
 class ClaimReader:
     """Turns the claim objects of a file into rows, with the services' checks."""
 
-    def __init__(self, session: Session, sources: dict[str, int]) -> None:
+    def __init__(self, session: Session, sources: dict[str, int], *, restore: bool = False,
+                 own_tag: str | None = None, file_tag: str | None = None) -> None:
+        """``restore``: into an empty database, keeping the file's IDs and timestamps.
+        ``own_tag``: this database's tag, whose generated refs (``claim-<tag>-<id>``)
+        name claims already here; ``file_tag``: the tag of the database that wrote the
+        file, whose generated refs a restore does not store (they are generated again)."""
         self.session = session
         self.sources = sources
         self.parties = dict(session.exec(select(PartyAlias.alias_key, PartyAlias.party_id)).all())
         self.refs = {r for (r,) in session.execute(select(Claim.ref).where(Claim.ref.is_not(None)))}
         self.resolved: dict[str, int] = {}  # names as written in the file, already looked up
         self.now = utcnow()  # one import, one moment: every row it adds was added then
+        self.restore, self.own_tag, self.file_tag = restore, own_tag, file_tag
+        self.in_file: dict[str, int] = {}  # ref → index of the claim in the file
+        self.unchanged: list[str] = []
+        self.conflicting: list[str] = []
+
+    def already_here(self, ref: str, data: dict[str, Any]) -> bool:
+        """Whether the claim is in the database already (by its ref, or by the generated
+        key of this very database); sorted into unchanged and conflicting."""
+        from nkru_claims.history_exchange import generated_id
+
+        own_id = generated_id(self.own_tag, ref)
+        if ref in self.merged_refs():  # merged into another claim here: known already
+            self.unchanged.append(ref)
+            return True
+        if ref in self.refs:
+            stored = self.session.execute(select(Claim.text).where(Claim.ref == ref)).scalar()
+        elif own_id is not None:
+            stored = self.session.execute(select(Claim.text).where(Claim.id == own_id)).scalar()
+            if stored is None and not _merged_away(self.session, own_id):
+                return False
+        else:
+            return False
+        same = stored is None or stored == data.get("text")  # None: merged away since
+        (self.unchanged if same else self.conflicting).append(ref)
+        return True
 
     def source_id(self, ref: Any) -> int | None:
         if ref is None:
@@ -88,11 +121,31 @@ class ClaimReader:
         self.resolved[name] = party_id
         return party_id
 
+    def merged_refs(self) -> set[str]:
+        """Refs of the claims merges (not undone) took into others, read once."""
+        if not hasattr(self, "_merged_refs"):
+            import json
+
+            from nkru_claims.models import MergeRecord
+
+            self._merged_refs = {
+                values["ref"]
+                for (snapshot,) in self.session.execute(select(MergeRecord.snapshot).where(
+                    MergeRecord.undone_at.is_(None)))
+                for values in json.loads(snapshot).get("merged", []) if values.get("ref")}
+        return self._merged_refs
+
     def read(self, data: dict[str, Any], quantity: Quantity | None,
-             located: Callable[[str], Any]) -> PendingClaim | None:
-        """None when the claim's ref is already in the database (or earlier in the file)."""
+             located: Callable[[str], Any], index: int | None = None) -> PendingClaim | None:
+        """None when the claim's ref is already in the database. Two claims of one file
+        with one ref are an error naming both."""
         ref = optional_text(data.get("ref"))
-        if ref is not None and ref in self.refs:
+        if ref is not None and ref in self.in_file:
+            raise ImportFormatError(f"ref {ref!r} is also the ref of claims[{self.in_file[ref]}]"
+                                    "; a ref names one claim")
+        if ref is not None and index is not None:
+            self.in_file[ref] = index
+        if ref is not None and not self.restore and self.already_here(ref, data):
             return None
         start = parse_date(data.get("period_start"))
         end = parse_date(data.get("period_end"), end_of_period=True)
@@ -115,11 +168,14 @@ class ClaimReader:
             "deleted_at": self._timestamp(data.get("deleted_at")),
             "deleted_by": optional_text(data.get("deleted_by")),
         }
+        self._keep_claim_id_and_times(data, ref, row)
         pending = PendingClaim(row)
+        check_texts(data.get("sources") or [], "sources")
         for ref_ in data.get("sources") or []:
             pending.source_ids.add(self.source_id(ref_))
         for i, item in enumerate(data.get("wordings") or []):
             with located(f"wordings[{i}]"):
+                check_record("wording", item)
                 source = self.source_id(item.get("source"))
                 pending.wordings.append({
                     "text": required_text(item.get("text"), "wording"),
@@ -127,28 +183,59 @@ class ClaimReader:
                 })
         for i, item in enumerate(data.get("stances") or []):
             with located(f"stances[{i}]"):
+                check_record("stance", item)
                 source = self.source_id(item.get("source"))
                 pending.stances.append({
                     "party_id": self.party_id(item.get("party")),
                     "kind": choice(item.get("kind") or "", STANCE_KINDS, "stance kind"),
                     "source_id": source, "quote": optional_text(item.get("quote")),
                     "quote_language": optional_text(item.get("quote_language")),
-                    "stated_on": parse_date(item.get("stated_on")), "created_at": now,
+                    "stated_on": check_not_future(parse_date(item.get("stated_on")), "stated_on"),
+                    "created_at": now, **grade_columns(item.get("grade")),
+                    "relays_party_id": (self.party_id(item["relays"]) if item.get("relays")
+                                        else None),
                 })
         for i, item in enumerate(data.get("evidence") or []):
             with located(f"evidence[{i}]"):
+                check_record("evidence", item)
                 pending.evidence.append({
                     "source_id": self.source_id(item.get("source")),
                     "description": required_text(item.get("description"), "evidence description"),
                     "bearing": choice(item.get("bearing") or "", BEARINGS, "evidence bearing"),
                     "quote": optional_text(item.get("quote")), "created_at": now,
+                    **grade_columns(item.get("grade")),
                 })
+        self._keep_ids_and_times(data, pending)
         for item in (*pending.wordings, *pending.stances, *pending.evidence):
             if item["source_id"] is not None:
                 pending.source_ids.add(item["source_id"])
         if ref is not None:
             self.refs.add(ref)
         return pending
+
+    def _keep_claim_id_and_times(self, data: dict[str, Any], ref: str | None,
+                                 row: dict[str, Any]) -> None:
+        """The file's timestamps when it gives them; in a restore, its ID too."""
+        from nkru_claims.history_exchange import generated_id, record_id, timestamp
+
+        for name in ("created_at", "updated_at"):
+            row[name] = timestamp(data.get(name), name) or row[name]
+        if self.restore:
+            row["id"] = record_id(data, "claim")
+            if generated_id(self.file_tag, ref) == row["id"]:
+                row["ref"] = None  # a key generated at export: generated again, not stored
+
+    def _keep_ids_and_times(self, data: dict[str, Any], pending: PendingClaim) -> None:
+        from nkru_claims.history_exchange import record_id, timestamp
+
+        for key, rows in (("wordings", pending.wordings), ("stances", pending.stances),
+                          ("evidence", pending.evidence)):
+            for index, (item, row) in enumerate(zip(data.get(key) or [], rows, strict=True)):
+                if "created_at" in row:
+                    row["created_at"] = timestamp(item.get("created_at"),
+                                                  "created_at") or row["created_at"]
+                if self.restore:
+                    row["id"] = record_id(item, f"{key}[{index}]")
 
     @staticmethod
     def _timestamp(value: Any) -> datetime | None:
@@ -222,13 +309,16 @@ class ClaimInserter:
         if not isinstance(forms, list):
             forms = forms.get()
         claim_forms, wording_forms = forms[: len(chunk)], iter(forms[len(chunk) :])
-        chunk_ids = _reserve_ids(self.session, len(chunk))
+        kept = [p.row.get("id") for p in chunk]  # a restore keeps the file's IDs
+        chunk_ids = kept if None not in kept else _reserve_ids(self.session, len(chunk))
         claims, wordings, links, stances, evidence = [], [], [], [], []
         for claim_id, item, (form, key) in zip(chunk_ids, chunk, claim_forms, strict=True):
-            claims.append({"id": claim_id, **item.row, "match_form": form, "match_key": key,
+            _check_match_key(key, item.row)
+            claims.append({**item.row, "id": claim_id, "match_form": form, "match_key": key,
                            "status": _status_of_new(item)})
             for wording in item.wordings:
                 form, key = next(wording_forms)
+                _check_match_key(key, item.row)
                 wordings.append({**wording, "claim_id": claim_id, "match_form": form,
                                  "match_key": key})
             links += [{"claim_id": claim_id, "source_id": s} for s in sorted(item.source_ids)]
@@ -242,6 +332,22 @@ class ClaimInserter:
         self.evidence += len(evidence)
         if self.progress:
             self.progress(self.claims, None)
+
+
+def _merged_away(session: Session, claim_id: int) -> bool:
+    """Whether a merge (not undone) took this claim ID into another claim."""
+    from nkru_claims.services.merges import merged_into
+
+    return merged_into(session, claim_id) is not None
+
+
+def _check_match_key(key: str, row: dict[str, Any]) -> None:
+    """The numbers of a text, joined, are its blocking key: a column of ``MATCH_KEY``
+    characters. Known only once the text is normalised, after the claim was read."""
+    if len(key) > MATCH_KEY:
+        where = f"claim {row['ref']!r}" if row.get("ref") else f"claim {row['text'][:40]!r}…"
+        raise ImportFormatError(f"{where}: its text holds too many numbers (their list "
+                                f"may take {MATCH_KEY} characters, not {len(key)})")
 
 
 def _status_of_new(item: PendingClaim) -> str:
@@ -268,7 +374,7 @@ def _reserve_ids(session: Session, count: int) -> list[int]:
         return list(session.execute(
             text("SELECT nextval(pg_get_serial_sequence('claim', 'id')) "
                  "FROM generate_series(1, :n)"), {"n": count}).scalars())
-    largest = session.execute(select(func.max(Claim.id))).scalar() or 0
+    largest = highest_id_ever(session, "claim")  # not max(id): a merged-away ID stays used
     return list(range(largest + 1, largest + count + 1))
 
 

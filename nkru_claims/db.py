@@ -7,6 +7,8 @@
   folder when the wheel is built); an editable install falls back to the source tree.
 - ``open_database`` brings a database to head the first time a command touches it and
   does nothing more than compare one revision string when it is already at head.
+- Only a command that writes may create a database (``create=True``): a mistyped path
+  given to a command that reads is one line naming it, never a new empty file.
 """
 
 from __future__ import annotations
@@ -32,11 +34,15 @@ from nkru_claims.errors import InvalidInput, NkruError
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # The newest migration. Checked against the alembic scripts by a test; comparing the
 # database's alembic_version with it keeps alembic out of every command's start-up.
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0008"
 
 
 class DatabaseUnavailable(NkruError):
     """The database cannot be opened or reached."""
+
+
+class DatabaseMissing(DatabaseUnavailable):
+    """A command that only reads was pointed at a database that does not exist yet."""
 
 
 def migrations_path() -> Path:
@@ -176,11 +182,60 @@ def stored_revision(engine: Engine) -> str | None:
             return None
 
 
-def open_database(url: str, *, migrate: bool = True) -> Engine:
-    """An engine for ``url`` whose schema is at head (migrating it if needed)."""
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL (None for other databases and in-memory SQLite)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database).expanduser()
+
+
+def missing_folders(path: Path) -> list[Path]:
+    """The folders above ``path`` that do not exist yet, deepest first."""
+    return [folder for folder in path.absolute().parents if not folder.exists()]
+
+
+def _sqlite_file_has_ledger(path: Path) -> bool:
+    """Whether a SQLite file holds our tables, asked read-only: the engine's connection
+    would switch an empty file to WAL, writing to a file a command must leave alone."""
+    import sqlite3
+    from contextlib import closing
+
+    try:
+        with closing(sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)) as raw:
+            return raw.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                               "AND name = 'alembic_version'").fetchone() is not None
+    except sqlite3.Error:  # not a database, unreadable…: the engine says which, in one line
+        return True
+
+
+def open_database(url: str, *, migrate: bool = True, create: bool = True) -> Engine:
+    """An engine for ``url`` whose schema is at head (migrating it if needed).
+
+    ``create=False`` (a command that only reads): a SQLite file that does not exist, or a
+    database without the ledger's tables, is ``DatabaseMissing`` and nothing is created.
+    """
+    from nkru_claims.config import database_label
+
+    path = sqlite_path(url)
+    if not create and path is not None:
+        if not path.exists():
+            raise DatabaseMissing(f"no database at {database_label(url)} (check --db and "
+                                  "NKRU_CLAIMS_DB; 'add', 'import' or 'demo' create one)")
+        if not _sqlite_file_has_ledger(path):
+            raise DatabaseMissing(f"{database_label(url)} holds no nkru-claims ledger "
+                                  "('add', 'import' or 'demo' set one up)")
     engine = make_engine(url)
     try:
-        if migrate and stored_revision(engine) != SCHEMA_HEAD:
+        revision = stored_revision(engine)
+        if revision is None and not create:
+            engine.dispose()
+            raise DatabaseMissing(f"{database_label(url)} holds no nkru-claims ledger "
+                                  "('add', 'import' or 'demo' set one up)")
+        if migrate and revision != SCHEMA_HEAD:
             upgrade(engine)
     except OperationalError as exc:
         engine.dispose()
@@ -189,6 +244,75 @@ def open_database(url: str, *, migrate: bool = True) -> Engine:
             f"cannot open database {redact_url(url)}: {reason}"
         ) from None
     return engine
+
+
+# What ``ledger_counts`` counts: (label, table, WHERE); the audit trail records every write.
+COUNTED = (
+    ("claims", "claim", "deleted_at IS NULL"),
+    ("deleted claims", "claim", "deleted_at IS NOT NULL"),
+    ("stances", "stance", None),
+    ("evidence", "evidence", None),
+    ("parties", "party", None),
+    ("sources", "source", None),
+    ("merges", "merge_record", "undone_at IS NULL"),
+    ("audit entries", "audit_log", None),
+)
+
+
+def ledger_counts(engine: Engine) -> dict[str, int]:
+    """How many rows of each kind the ledger holds (a database at head)."""
+    from sqlalchemy import text
+
+    counts = {}
+    with engine.connect() as connection:
+        for label, table, where in COUNTED:
+            query = f"SELECT count(*) FROM {table}" + (f" WHERE {where}" if where else "")
+            counts[label] = connection.execute(text(query)).scalar_one()
+    return counts
+
+
+def ledger_is_empty(engine: Engine) -> bool:
+    """True when nothing was ever written: no claim, party or source, no audit entry."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        with engine.connect() as connection:
+            return not connection.execute(text(
+                "SELECT EXISTS (SELECT 1 FROM claim) OR EXISTS (SELECT 1 FROM party) "
+                "OR EXISTS (SELECT 1 FROM source) OR EXISTS (SELECT 1 FROM audit_log)"
+            )).scalar()
+    except DBAPIError:  # no tables: the migration itself failed
+        return True
+
+
+def discard_sqlite_file(path: Path, folders: list[Path]) -> None:
+    """Remove a database file a failed command created, and the folders it made for it."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    for folder in folders:  # deepest first
+        try:
+            folder.rmdir()
+        except OSError:  # not empty (something else lives there now) or already gone
+            break
+
+
+def highest_id_ever(session: Session, table: str) -> int:
+    """The largest ID ``table`` has ever given out, including rows since deleted.
+
+    New IDs must come after it. On SQLite that is the AUTOINCREMENT counter (migration
+    0006), which ``max(id)`` is not once the newest row was merged away; PostgreSQL's
+    sequences already never go back, so there ``max(id)`` is only a lower bound.
+    """
+    from sqlalchemy import text
+
+    largest = session.execute(text(f'SELECT max(id) FROM "{table}"')).scalar() or 0
+    if session.connection().dialect.name == "sqlite":
+        counter = session.execute(
+            text("SELECT seq FROM sqlite_sequence WHERE name = :table"), {"table": table}
+        ).scalar()
+        largest = max(largest, counter or 0)
+    return largest
 
 
 PAUSE_ENV_VAR = "NKRU_CLAIMS_PAUSE_BEFORE_COMMIT"

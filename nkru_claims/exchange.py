@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from nkru_claims import audit, bulk
 from nkru_claims.errors import ImportFormatError, NkruError
+from nkru_claims.limits import check_record
 from nkru_claims.matching.quantities import Quantity
 from nkru_claims.models import (
     Claim,
@@ -46,11 +47,18 @@ class ImportSummary:
     claims_skipped: list[str] = field(default_factory=list)
     stances_added: int = 0
     evidence_added: int = 0
+    claims_unchanged: list[str] = field(default_factory=list)  # by ref, already here
+    claims_conflicting: list[str] = field(default_factory=list)  # ref here, text differs
+    restored: bool = False  # into an empty database, every ID kept
+    history_added: int = 0  # merges, decisions and log entries brought in
+    history_left: int = 0  # another database's merges and log entries, not brought in
 
 
 def load_document(text: str) -> dict[str, Any]:
     try:
         document = json.loads(text)
+    except RecursionError:
+        raise ImportFormatError("not valid JSON: nested too deeply") from None
     except json.JSONDecodeError as exc:
         raise ImportFormatError(
             f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
@@ -133,18 +141,31 @@ def import_claims(
 ) -> ImportSummary:
     """The head's parties and sources, then ``claims`` as they come (a list, or a stream
     from ``json_stream``): all of it, or on any error nothing."""
+    from nkru_claims import history_exchange as history
+
     summary = ImportSummary()
+    summary.restored = history.file_ids(head) is not None and history.is_empty(session)
     with audit.quiet(session):
-        _import_parties(session, _list(head, "parties"), summary)
-        sources = _import_sources(session, _list(head, "sources"), summary)
-        reader = bulk.ClaimReader(session, sources)
+        if summary.restored:
+            summary.parties_added = history.restore_parties(session, _list(head, "parties"))
+            sources = history.restore_sources(session, _list(head, "sources"))
+            summary.sources_added = len(sources)
+            from nkru_claims.services.origins import import_relays
+
+            import_relays(session, _list(head, "sources"), sources)
+        else:
+            _import_parties(session, _list(head, "parties"), summary)
+            sources = _import_sources(session, _list(head, "sources"), summary)
+        reader = bulk.ClaimReader(session, sources, restore=summary.restored,
+                                  own_tag=history.database_tag(session),
+                                  file_tag=history.file_tag(head))
         with bulk.ClaimInserter(session, progress) as inserter:
             for index, raw in enumerate(claims):
                 with _at(f"claims[{index}]"):
-                    data = _object(raw)
+                    data = check_record("claim", raw)
                     with _at("quantity"):
                         quantity = _quantity(data.get("quantity"))
-                    claim = reader.read(data, quantity, _at)
+                    claim = reader.read(data, quantity, _at, index)
                 if claim is None:
                     summary.claims_skipped.append(data.get("ref"))
                 else:
@@ -153,24 +174,60 @@ def import_claims(
         summary.claims_added = inserter.claims
         summary.stances_added = inserter.stances
         summary.evidence_added = inserter.evidence
+        summary.claims_unchanged = reader.unchanged
+        summary.claims_conflicting = reader.conflicting
+        if summary.restored:
+            summary.history_added = history.restore_history(session, head)
+        else:
+            summary.history_added, summary.history_left = history.import_rejections(
+                session, head)
+    if summary.restored or not (summary.claims_added or summary.parties_added
+                                or summary.sources_added or summary.history_added):
+        # Nothing changed, so nothing to log (the export stays the same); or a restore,
+        # whose copy keeps the original's trail exactly and adds nothing of its own.
+        return summary
     audit.record(session, action="import", entity="file", details={
         "file": origin, "claims": summary.claims_added, "stances": summary.stances_added,
         "evidence": summary.evidence_added, "parties": summary.parties_added,
         "sources": summary.sources_added, "skipped": len(summary.claims_skipped),
+        "conflicting": summary.claims_conflicting[:20], "restored": summary.restored,
     })
     return summary
 
 
+PARTY_FACTS = ("kind", "country", "parent", "wikidata_id", "description")
+
+
+def _same_party_twice(seen: dict[str, tuple[int, dict[str, Any]]], index: int,
+                      data: dict[str, Any]) -> None:
+    """Two records of one party in a file must agree; else an error naming both."""
+    name = data.get("name")
+    if not isinstance(name, str):
+        return
+    key = party_service.alias_key(name)
+    if key in seen:
+        first, earlier = seen[key]
+        differ = [f for f in PARTY_FACTS if (earlier.get(f) or None) != (data.get(f) or None)]
+        if differ:
+            raise ImportFormatError(f"the same party as parties[{first}] ({name!r}) with "
+                                    f"different {', '.join(differ)}")
+    else:
+        seen[key] = (index, data)
+
+
 def _import_parties(session: Session, raw_parties: list[Any], summary: ImportSummary) -> None:
     pending_parents: list[tuple[Party, str, str]] = []
+    seen: dict[str, tuple[int, dict[str, Any]]] = {}
     for index, raw in enumerate(raw_parties):
         path = f"parties[{index}]"
         with _at(path):
-            data = _object(raw)
-            aliases = [
-                (_object(a).get("alias", ""), a.get("language"))
-                for i, a in enumerate(_list(data, "aliases"))
-            ]
+            data = check_record("party", raw)
+            _same_party_twice(seen, index, data)
+            aliases = []
+            for i, raw_alias in enumerate(_list(data, "aliases")):
+                with _at(f"aliases[{i}]"):
+                    alias = check_record("alias", raw_alias)
+                    aliases.append((alias.get("alias") or "", alias.get("language")))
             party = party_service.find_party(session, data.get("name") or "")
             if party is None:
                 party = party_service.add_party(
@@ -201,7 +258,7 @@ def _import_sources(
     for index, raw in enumerate(raw_sources):
         path = f"sources[{index}]"
         with _at(path):
-            data = _object(raw)
+            data = check_record("source", raw)
             ref = data.get("ref")
             if not isinstance(ref, str) or not ref.strip():
                 raise ImportFormatError("every source needs a \"ref\"")
@@ -219,6 +276,9 @@ def _import_sources(
                 )
                 summary.sources_added += 1
             by_ref[ref] = existing.id
+    from nkru_claims.services.origins import import_relays
+
+    import_relays(session, raw_sources, by_ref)
     return by_ref
 
 
@@ -238,7 +298,7 @@ def _existing_source(session: Session, data: dict[str, Any]) -> Source | None:
 def _quantity(raw: Any) -> Quantity | None:
     if raw is None:
         return None
-    data = _object(raw)
+    data = check_record("quantity", raw)
     low, high = data.get("low"), data.get("high")
     for name, bound in (("low", low), ("high", high)):
         if bound is not None and (not isinstance(bound, int | float) or isinstance(bound, bool)):
@@ -251,7 +311,7 @@ def _quantity(raw: Any) -> Quantity | None:
         raise ImportFormatError("high is below low")
     return Quantity(
         low=float(low) if low is not None else None, high=float(high) if high is not None else None,
-        unit=data.get("unit"), approximate=bool(data.get("approximate", False)),
+        unit=data.get("unit"), approximate=data.get("approximate") is True,
         text=data.get("text") or "",
     )
 
@@ -280,14 +340,25 @@ def _ordered_parties(parties: list[Party]) -> list[Party]:
 
 
 def export_document(session: Session) -> dict[str, Any]:
+    from nkru_claims.services.origins import grade_fields, relay_field
+
     parties = list(session.exec(select(Party).order_by(Party.id)).all())
     names = {p.id: p.name for p in parties}
     aliases: dict[int, list[dict[str, Any]]] = {}
+    name_alias: dict[int, int] = {}  # the alias row that spells the party's name
     for alias in session.exec(select(PartyAlias).order_by(PartyAlias.id)):
         if alias.alias != names.get(alias.party_id):
             aliases.setdefault(alias.party_id, []).append(
-                {"alias": alias.alias, "language": alias.language}
+                {"id": alias.id, "alias": alias.alias, "language": alias.language}
             )
+        else:
+            name_alias[alias.party_id] = alias.id
+    # Every claim gets a stable key and every record its ID, and the history comes
+    # along: imported into an empty database, the file restores this one exactly.
+    from nkru_claims import history_exchange as history
+
+    tag = history.database_tag(session)
+    keys: dict[int, str] = {}
     sources = list(session.exec(select(Source).order_by(Source.id)).all())
     source_ref = {s.id: f"source-{s.id}" for s in sources}
 
@@ -304,8 +375,11 @@ def export_document(session: Session) -> dict[str, Any]:
     claims = []
     for claim in session.exec(select(Claim).order_by(Claim.id)):
         quantity = claim_service.claim_quantity(claim)
+        keys[claim.id] = history.claim_key(tag, claim)
         claims.append({
-            "ref": claim.ref, "text": claim.text, "language": claim.language,
+            "id": claim.id, "ref": keys[claim.id], "text": claim.text,
+            "language": claim.language,
+            "created_at": _iso(claim.created_at), "updated_at": _iso(claim.updated_at),
             "quantity": None if quantity is None else {
                 "text": quantity.text, "low": quantity.low, "high": quantity.high,
                 "unit": quantity.unit, "approximate": quantity.approximate,
@@ -316,34 +390,43 @@ def export_document(session: Session) -> dict[str, Any]:
                if claim.deleted_at else {}),
             "sources": [source_ref[link.source_id] for link in links.get(claim.id, [])],
             "wordings": [
-                {"text": w.text, "language": w.language, "source": source_ref.get(w.source_id)}
+                {"id": w.id, "text": w.text, "language": w.language,
+                 "source": source_ref.get(w.source_id)}
                 for w in wordings.get(claim.id, [])
             ],
             "stances": [
-                {"party": names[s.party_id], "kind": s.kind, "source": source_ref.get(s.source_id),
+                {"id": s.id, "created_at": _iso(s.created_at), "party": names[s.party_id],
+                 "kind": s.kind, "source": source_ref.get(s.source_id),
                  "quote": s.quote, "quote_language": s.quote_language,
-                 "stated_on": _iso(s.stated_on)}
+                 "stated_on": _iso(s.stated_on), **grade_fields(s),
+                 **({"relays": names[s.relays_party_id]} if s.relays_party_id else {})}
                 for s in stances.get(claim.id, [])
             ],
             "evidence": [
-                {"source": source_ref.get(e.source_id), "description": e.description,
-                 "bearing": e.bearing, "quote": e.quote}
+                {"id": e.id, "created_at": _iso(e.created_at),
+                 "source": source_ref.get(e.source_id), "description": e.description,
+                 "bearing": e.bearing, "quote": e.quote, **grade_fields(e)}
                 for e in evidence.get(claim.id, [])
             ],
         })
     return {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
+        **history.export_head(session, keys),
         "parties": [
-            {"name": p.name, "kind": p.kind, "country": p.country,
+            {"id": p.id, "name_alias_id": name_alias.get(p.id),
+             "created_at": _iso(p.created_at), "name": p.name, "kind": p.kind,
+             "country": p.country,
              "parent": names.get(p.parent_id), "wikidata_id": p.wikidata_id,
              "description": p.description, "aliases": aliases.get(p.id, [])}
             for p in _ordered_parties(parties)
         ],
         "sources": [
-            {"ref": source_ref[s.id], "url": s.url, "outlet": s.outlet, "title": s.title,
+            {"id": s.id, "created_at": _iso(s.created_at),
+             "ref": source_ref[s.id], "url": s.url, "outlet": s.outlet, "title": s.title,
              "author": s.author, "language": s.language, "published_on": _iso(s.published_on),
-             "retrieved_on": _iso(s.retrieved_on), "archive_url": s.archive_url}
+             "retrieved_on": _iso(s.retrieved_on), "archive_url": s.archive_url,
+             **relay_field(s, source_ref)}
             for s in sources
         ],
         "claims": claims,

@@ -11,6 +11,7 @@ Quotes and wordings carry their ``lang`` so browsers pick the right CJK glyphs.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from html import escape
 from typing import Any
@@ -89,16 +90,21 @@ def _period(start: str | None, end: str | None) -> str:
     return describe_period(start, end, undated="no date")
 
 
-def render_html(session: Session, *, title: str = "nkru-claims: who asserts, who denies") -> str:
-    """The full report: counts, matrix, timeline, then one section per claim."""
-    claims = list(session.exec(
-        select(Claim).where(col(Claim.deleted_at).is_(None)).order_by(Claim.id)).all())
+def render_html(session: Session, *, title: str = "nkru-claims: who asserts, who denies",
+                statuses: Sequence[str] | None = None) -> str:
+    """The full report: counts, matrix, timeline, then one section per claim; only the
+    claims with ``statuses`` when given (``report`` passes the same as its other formats)."""
+    query = select(Claim).where(col(Claim.deleted_at).is_(None))
+    if statuses:
+        query = query.where(col(Claim.status).in_(list(statuses)))
+    claims = list(session.exec(query.order_by(Claim.id)).all())
     details = [claim_detail(session, c.id) for c in claims]
     body = [
         f"<header><h1>{_e(title)}</h1>{_counts(session, len(claims))}</header>",
         "<nav><a href=\"#matrix\">Matrix</a> · <a href=\"#timeline\">Timeline</a> · "
-        "<a href=\"#claims\">Claims</a></nav>",
+        "<a href=\"#claims\">Claims</a> · <a href=\"#series\">Series</a></nav>",
         _matrix(session, claims),
+        _series(session),
         _timeline(claims),
         "<section id=\"claims\"><h2>Claims</h2>",
         *(_claim_section(d) for d in details),
@@ -111,6 +117,14 @@ def render_html(session: Session, *, title: str = "nkru-claims: who asserts, who
         f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
         + "\n".join(body) + "\n</body>\n</html>\n"
     )
+
+
+def _series(session: Session) -> str:
+    """Each confirmed series of estimates as an inline SVG chart (``series_chart``)."""
+    from nkru_claims.series_chart import series_section
+    from nkru_claims.services.series import list_series
+
+    return series_section(list_series(session))
 
 
 def _counts(session: Session, total: int) -> str:
@@ -215,8 +229,11 @@ def _source_html(source: dict[str, Any] | None) -> str:
     if not source:
         return "<span class=\"nosource\">no source</span>"
     label = source.get("title") or source.get("outlet") or source.get("url") or "source"
-    linked = (f"<a href=\"{_e(source['url'])}\" rel=\"noreferrer\"{_lang(source.get('language'))}>"
-              f"{_e(label)}</a>" if source.get("url") else
+    # Stored URLs are http(s) (``normalise_url``); checked again here because an href
+    # is the one place where an escaped value still acts (javascript:, data:).
+    url = source.get("url") or ""
+    linked = (f"<a href=\"{_e(url)}\" rel=\"noreferrer\"{_lang(source.get('language'))}>"
+              f"{_e(label)}</a>" if url.lower().startswith(("http://", "https://")) else
               f"<cite{_lang(source.get('language'))}>{_e(label)}</cite>")
     extra = [x for x in (source.get("outlet") if label != source.get("outlet") else None,
                          source.get("published_on")) if x]
@@ -236,7 +253,11 @@ def _stance_rows(detail: dict[str, Any]) -> str:
         quote = (f"<blockquote{_lang(s['quote_language'])}>{_e(s['quote'])}</blockquote>"
                  if s["quote"] else "")
         rows.append(
-            f"<tr data-stance-id=\"{s['id']}\"><td>{_e(s['party'])}</td>"
+            f"<tr data-stance-id=\"{s['id']}\"><td>{_e(s['party'])}"
+            + (f" <small>relaying {_e(s['relays'])}</small>" if s.get("relays") else "")
+            + (f" <small class=\"grade\" title=\"Admiralty grade: source reliability A–F, "
+               f"information credibility 1–6\">[{_e(s['grade'])}]</small>"
+               if s.get("grade") else "") + "</td>"
             f"<td class=\"pos-{position}\"><span aria-hidden=\"true\">{MARKS[position]}</span> "
             f"{_e(s['kind'].replace('_', ' '))}</td><td>{_e(s['stated_on'] or '—')}</td>"
             f"<td>{quote}</td><td>{_source_html(s['source'])}</td></tr>"
@@ -258,6 +279,8 @@ def _claim_section(detail: dict[str, Any]) -> str:
         said = f" (“{_e(quantity['text'])}”)" if quantity["text"] else ""
         facts.append(("Quantity", f"{_e(quantity['description'])}{said}"))
     facts.append(("About", _e(_period(detail["period_start"], detail["period_end"]))))
+    if detail.get("backing"):
+        facts.append(("Backing", _e(detail["backing"])))
     if detail["ref"]:
         facts.append(("Ref", f"<code>{_e(detail['ref'])}</code>"))
     parts = [
@@ -273,6 +296,7 @@ def _claim_section(detail: dict[str, Any]) -> str:
     if detail["evidence"]:
         parts.append("<h4>Evidence</h4><ul>" + "".join(
             f"<li><strong>{_e(e['bearing'])}</strong>: {_e(e['description'])}"
+            + (f" <small class=\"grade\">[{_e(e['grade'])}]</small>" if e.get("grade") else "")
             + (f" <q{_lang((e['source'] or {}).get('language'))}>{_e(e['quote'])}</q>"
                if e["quote"] else "")
             + f" — {_source_html(e['source'])}</li>" for e in detail["evidence"]) + "</ul>")

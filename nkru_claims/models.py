@@ -23,6 +23,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -30,6 +31,8 @@ from sqlalchemy import (
     text,
 )
 from sqlmodel import Field, SQLModel
+
+from nkru_claims import limits  # the column lengths; importing it registers their checks
 
 LIVE = text("deleted_at IS NULL")
 NAMING_CONVENTION = {
@@ -46,6 +49,10 @@ STANCE_KINDS = ("asserts", "denies", "questions", "supports", "condemns", "decli
 STATUSES = ("unverified", "asserted", "questioned", "denied", "contested")
 VERDICTS = ("true", "mostly_true", "misleading", "mostly_false", "false", "unproven")
 BEARINGS = ("supports", "undermines")
+# How a source carries another (``source relay``); the Admiralty grades (A best, 1 best).
+RELAY_KINDS = ("wire", "translation", "syndication", "republication")
+RELIABILITY_GRADES = ("A", "B", "C", "D", "E", "F")
+CREDIBILITY_GRADES = (1, 2, 3, 4, 5, 6)
 
 
 def utcnow() -> datetime:
@@ -61,6 +68,14 @@ def _one_of(column: str, values: tuple[str, ...], name: str) -> CheckConstraint:
     return CheckConstraint(f"{column} IN ({quoted})", name=name)
 
 
+def _graded() -> tuple[CheckConstraint, CheckConstraint]:
+    """The Admiralty grade's two CHECKs: source reliability A–F, information credibility 1–6."""
+    return (CheckConstraint("source_reliability IS NULL OR source_reliability IN "
+                            "('A', 'B', 'C', 'D', 'E', 'F')", name="source_reliability"),
+            CheckConstraint("info_credibility IS NULL OR info_credibility BETWEEN 1 AND 6",
+                            name="info_credibility"))
+
+
 def _fk(target: str, *, nullable: bool, ondelete: str, index: bool = True) -> Column:
     return Column(Integer, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=index)
 
@@ -71,13 +86,13 @@ class Party(SQLModel, table=True):
     __table_args__ = (_one_of("kind", PARTY_KINDS, "kind"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(sa_column=Column(String(200), nullable=False, unique=True))
+    name: str = Field(sa_column=Column(String(limits.PARTY_NAME), nullable=False, unique=True))
     kind: str = Field(sa_column=Column(String(30), nullable=False))
-    country: str | None = Field(default=None, max_length=2)
+    country: str | None = Field(default=None, max_length=limits.COUNTRY)
     parent_id: int | None = Field(
         default=None, sa_column=_fk("party.id", nullable=True, ondelete="SET NULL")
     )
-    wikidata_id: str | None = Field(default=None, max_length=20)
+    wikidata_id: str | None = Field(default=None, max_length=limits.WIKIDATA_ID)
     description: str | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
 
@@ -94,24 +109,35 @@ class PartyAlias(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     party_id: int = Field(sa_column=_fk("party.id", nullable=False, ondelete="CASCADE"))
-    alias: str = Field(sa_column=Column(String(200), nullable=False, unique=True))
-    alias_key: str = Field(sa_column=Column(String(200), nullable=False, index=True))
-    language: str | None = Field(default=None, max_length=20)
+    alias: str = Field(sa_column=Column(String(limits.PARTY_NAME), nullable=False, unique=True))
+    alias_key: str = Field(sa_column=Column(String(limits.PARTY_NAME), nullable=False,
+                                          index=True))
+    language: str | None = Field(default=None, max_length=limits.LANGUAGE)
 
 
 class Source(SQLModel, table=True):
     """An article or document; the outlet that publishes it is not a party's stance."""
 
+    __table_args__ = (CheckConstraint(
+        "relay_kind IS NULL OR relay_kind IN ('wire', 'translation', 'syndication', "
+        "'republication')", name="relay_kind"),)
+
     id: int | None = Field(default=None, primary_key=True)
-    url: str | None = Field(default=None, sa_column=Column(String(2000), unique=True))
-    outlet: str | None = Field(default=None, max_length=200)
+    url: str | None = Field(default=None, sa_column=Column(String(limits.URL), unique=True))
+    outlet: str | None = Field(default=None, max_length=limits.OUTLET)
     title: str | None = None
-    author: str | None = Field(default=None, max_length=300)
-    language: str | None = Field(default=None, max_length=20)
+    author: str | None = Field(default=None, max_length=limits.AUTHOR)
+    language: str | None = Field(default=None, max_length=limits.LANGUAGE)
     published_on: date | None = None
     retrieved_on: date | None = None
-    archive_url: str | None = Field(default=None, max_length=2000)
+    archive_url: str | None = Field(default=None, max_length=limits.URL)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    # The source this one relays (a wire copy, translation, syndication, republication):
+    # both count as one independent origin of what they report. No ON DELETE: sources
+    # are never deleted, and SQLite cannot reflect it on a column added by ALTER TABLE.
+    relays_source_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("source.id"), index=True))
+    relay_kind: str | None = Field(default=None, max_length=20)
 
 
 class Claim(SQLModel, table=True):
@@ -130,13 +156,13 @@ class Claim(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    ref: str | None = Field(default=None, sa_column=Column(String(200), unique=True))
+    ref: str | None = Field(default=None, sa_column=Column(String(limits.CLAIM_REF), unique=True))
     text: str
-    language: str | None = Field(default=None, max_length=20)
-    quantity_text: str | None = Field(default=None, max_length=200)
+    language: str | None = Field(default=None, max_length=limits.LANGUAGE)
+    quantity_text: str | None = Field(default=None, max_length=limits.QUANTITY_TEXT)
     quantity_low: float | None = None
     quantity_high: float | None = None
-    quantity_unit: str | None = Field(default=None, max_length=40)
+    quantity_unit: str | None = Field(default=None, max_length=limits.QUANTITY_UNIT)
     quantity_approximate: bool = False
     period_start: date | None = Field(default=None, index=True)
     period_end: date | None = None
@@ -144,13 +170,14 @@ class Claim(SQLModel, table=True):
     verdict: str | None = Field(default=None, max_length=20)
     verdict_note: str | None = None
     match_form: str | None = Field(default=None, sa_column=Column(Text))
-    match_key: str | None = Field(default=None, sa_column=Column(String(200), index=True))
+    match_key: str | None = Field(default=None, sa_column=Column(String(limits.MATCH_KEY),
+                                                                  index=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
     deleted_at: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True, index=True)
     )
-    deleted_by: str | None = Field(default=None, max_length=200)
+    deleted_by: str | None = Field(default=None, max_length=limits.ACTOR)
 
 
 class ClaimWording(SQLModel, table=True):
@@ -161,12 +188,13 @@ class ClaimWording(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     claim_id: int = Field(sa_column=_fk("claim.id", nullable=False, ondelete="CASCADE"))
     text: str
-    language: str | None = Field(default=None, max_length=20)
+    language: str | None = Field(default=None, max_length=limits.LANGUAGE)
     source_id: int | None = Field(
         default=None, sa_column=_fk("source.id", nullable=True, ondelete="SET NULL")
     )
     match_form: str | None = Field(default=None, sa_column=Column(Text))
-    match_key: str | None = Field(default=None, sa_column=Column(String(200), index=True))
+    match_key: str | None = Field(default=None, sa_column=Column(String(limits.MATCH_KEY),
+                                                                  index=True))
 
 
 class ClaimSource(SQLModel, table=True):
@@ -190,6 +218,7 @@ class Stance(SQLModel, table=True):
     __table_args__ = (
         _one_of("kind", STANCE_KINDS, "kind"),
         Index("ix_stance_party_id_kind", "party_id", "kind"),
+        *_graded(),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -202,15 +231,20 @@ class Stance(SQLModel, table=True):
     )
     kind: str = Field(sa_column=Column(String(30), nullable=False))
     quote: str | None = None
-    quote_language: str | None = Field(default=None, max_length=20)
+    quote_language: str | None = Field(default=None, max_length=limits.LANGUAGE)
     stated_on: date | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    # The party whose statement this stance passes on (a ministry relaying an agency).
+    relays_party_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("party.id"), index=True))
+    source_reliability: str | None = Field(default=None, max_length=1)
+    info_credibility: int | None = None
 
 
 class Evidence(SQLModel, table=True):
     """What a source offers for or against a claim."""
 
-    __table_args__ = (_one_of("bearing", BEARINGS, "bearing"),)
+    __table_args__ = (_one_of("bearing", BEARINGS, "bearing"), *_graded())
 
     id: int | None = Field(default=None, primary_key=True)
     claim_id: int = Field(sa_column=_fk("claim.id", nullable=False, ondelete="CASCADE"))
@@ -221,6 +255,8 @@ class Evidence(SQLModel, table=True):
     bearing: str = Field(sa_column=Column(String(20), nullable=False))
     quote: str | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    source_reliability: str | None = Field(default=None, max_length=1)
+    info_credibility: int | None = None
 
 
 class MergeRecord(SQLModel, table=True):
@@ -237,12 +273,12 @@ class MergeRecord(SQLModel, table=True):
     kept_claim_id: int = Field(sa_column=Column(Integer, nullable=False, index=True))
     merged_claim_ids: str = Field(sa_column=Column(Text, nullable=False))
     score: float | None = None
-    actor: str = Field(max_length=200)
+    actor: str = Field(max_length=limits.ACTOR)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
     undone_at: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
     )
-    undone_by: str | None = Field(default=None, max_length=200)
+    undone_by: str | None = Field(default=None, max_length=limits.ACTOR)
     snapshot: str = Field(sa_column=Column(Text, nullable=False))
 
 
@@ -258,7 +294,7 @@ class MatchRejection(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     claim_low_id: int = Field(sa_column=_fk("claim.id", nullable=False, ondelete="CASCADE"))
     claim_high_id: int = Field(sa_column=_fk("claim.id", nullable=False, ondelete="CASCADE"))
-    actor: str = Field(max_length=200)
+    actor: str = Field(max_length=limits.ACTOR)
     note: str | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
 
@@ -275,10 +311,71 @@ class AuditEntry(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, sa_column=Column(
         DateTime(timezone=True), nullable=False, index=True))
-    actor: str = Field(max_length=200)
-    command: str | None = Field(default=None, max_length=40)
-    action: str = Field(max_length=40)
-    entity: str = Field(max_length=40)
+    actor: str = Field(max_length=limits.ACTOR)
+    command: str | None = Field(default=None, max_length=limits.KEYWORD)
+    action: str = Field(max_length=limits.KEYWORD)
+    entity: str = Field(max_length=limits.KEYWORD)
     entity_id: int | None = None
     claim_id: int | None = Field(default=None, sa_column=Column(Integer, index=True))
     details: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class ClaimVector(SQLModel, table=True):
+    """A claim text's (or wording's) sentence vector, for matching across languages.
+
+    Stored per record with the model that made it and a hash of the exact text, so a
+    changed text or a new model is re-encoded and nothing else is. ``figure_key`` (the
+    figures the text states) blocks the semantic search: claims that state different
+    figures are never compared.
+    """
+
+    __tablename__ = "claim_vector"
+    __table_args__ = (Index("ix_claim_vector_model_figures", "model", "figure_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(sa_column=_fk("claim.id", nullable=False, ondelete="CASCADE"))
+    wording_id: int | None = Field(
+        default=None, sa_column=_fk("claim_wording.id", nullable=True, ondelete="CASCADE"))
+    model: str = Field(max_length=80)
+    text_hash: str = Field(max_length=32)
+    figure_key: str = Field(default="", max_length=limits.MATCH_KEY)
+    vector: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class ClaimSeries(SQLModel, table=True):
+    """Claims a person confirmed measure the same thing (same quantity, unit, subject and
+    parties) with different figures or periods: linked, never merged."""
+
+    __tablename__ = "claim_series"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: int | None = Field(default=None, primary_key=True)
+    label: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    actor: str = Field(max_length=limits.ACTOR)
+
+
+class ClaimSeriesMember(SQLModel, table=True):
+    """One claim in one series; a claim belongs to at most one series."""
+
+    __tablename__ = "claim_series_member"
+
+    series_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("claim_series.id", ondelete="CASCADE"), primary_key=True))
+    claim_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("claim.id", ondelete="CASCADE"), primary_key=True, unique=True))
+
+
+class ClaimSupersession(SQLModel, table=True):
+    """An older claim replaced by a newer one, with the reason; both are kept. A table
+    of its own (not a column of ``claim``) so a merge that removes either claim removes
+    the link with it."""
+
+    __tablename__ = "claim_supersession"
+
+    claim_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("claim.id", ondelete="CASCADE"), primary_key=True))
+    superseded_by_id: int = Field(sa_column=_fk("claim.id", nullable=False, ondelete="CASCADE"))
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    actor: str = Field(max_length=limits.ACTOR)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())

@@ -8,17 +8,25 @@ questions doubts, declines_to_comment is listed apart.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from nkru_claims.in_lists import in_batches
 from nkru_claims.models import Claim, ClaimSource, ClaimWording, Evidence, Party, Source, Stance
 from nkru_claims.services.claims import claim_quantity, get_claim
 from nkru_claims.services.listing import ClaimFilter, page_claims
+from nkru_claims.services.origins import (
+    origin_counts,
+    origin_roots,
+    relay_dict,
+    relayed_party_names,
+    summary_backing,
+)
 from nkru_claims.status import AFFIRMING, DENYING, DOUBTING, StanceFact, positions
 
 SIDES = (("asserting", AFFIRMING), ("denying", DENYING), ("questioning", DOUBTING))
@@ -81,16 +89,23 @@ def stance_facts(
 
 
 def claim_summaries(session: Session, claims: Sequence[Claim]) -> list[dict[str, Any]]:
-    """One row a claim, with the parties on each side by their current position."""
+    """One row a claim, with the parties on each side by their current position.
+
+    ``sources`` is the list of the claim's sources (as in ``show``): the same shape in
+    ``list --json`` and ``show --json``.
+    """
     ids = [c.id for c in claims]
     facts, names = stance_facts(session, ids)
-    source_counts: dict[int, int] = defaultdict(int)
+    source_ids: dict[int, list[int]] = defaultdict(list)
     for chunk in in_batches(ids):
-        for claim_id, count in session.execute(
-            select(ClaimSource.claim_id, func.count()).where(col(ClaimSource.claim_id).in_(chunk))
-            .group_by(ClaimSource.claim_id)
+        for claim_id, source_id in session.execute(
+            select(ClaimSource.claim_id, ClaimSource.source_id)
+            .where(col(ClaimSource.claim_id).in_(chunk)).order_by(ClaimSource.source_id)
         ):
-            source_counts[claim_id] = count
+            source_ids[claim_id].append(source_id)
+    all_sources = _sources_by_id(session, (i for found in source_ids.values() for i in found))
+    origins = origin_counts(session, ids, source_ids,
+                            {i: s.relays_source_id for i, s in all_sources.items()})
     summaries = []
     for claim in claims:
         held = positions(facts[claim.id])
@@ -104,17 +119,24 @@ def claim_summaries(session: Session, claims: Sequence[Claim]) -> list[dict[str,
             "asserted_by": sorted(by_position["affirms"]),
             "denied_by": sorted(by_position["denies"]),
             "questioned_by": sorted(by_position["doubts"]),
-            "sources": source_counts[claim.id],
+            "sources": [source_dict(all_sources[i]) for i in source_ids[claim.id]
+                        if i in all_sources],
+            "origins": origins.get(claim.id, 0),
         })
     return summaries
 
 
-def _stance_dict(stance: Stance, party_name: str, sources: dict[int, Source]) -> dict[str, Any]:
+def _stance_dict(stance: Stance, party_name: str, sources: dict[int, Source],
+                 relayed: dict[int, str] | None = None) -> dict[str, Any]:
+    from nkru_claims.services.origins import grade_text
+
     return {
         "id": stance.id, "party": party_name, "kind": stance.kind,
         "stated_on": _iso(stance.stated_on), "quote": stance.quote,
         "quote_language": stance.quote_language,
         "source": source_dict(sources.get(stance.source_id)) if stance.source_id else None,
+        "grade": grade_text(stance.source_reliability, stance.info_credibility),
+        "relays": (relayed or {}).get(stance.relays_party_id),
     }
 
 
@@ -144,11 +166,17 @@ def claim_detail(session: Session, claim_id: int) -> dict[str, Any]:
          *(e.source_id for e in evidence)],
     )
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    relayed = relayed_party_names(session, (s for s, _ in stance_rows))
     for stance, party in stance_rows:
-        grouped[stance.kind].append(_stance_dict(stance, party.name, sources))
+        grouped[stance.kind].append(_stance_dict(stance, party.name, sources, relayed))
     summary = claim_summaries(session, [claim])[0]
+    from nkru_claims.services.origins import grade_text
+
+    roots = origin_roots(session, [i for i in linked if i in sources],
+                         {i: s.relays_source_id for i, s in sources.items()})
     return {
         **summary,
+        "backing": summary_backing(summary),
         "language": claim.language,
         "verdict_note": claim.verdict_note,
         "created_at": claim.created_at.isoformat(timespec="seconds"),
@@ -161,10 +189,12 @@ def claim_detail(session: Session, claim_id: int) -> dict[str, Any]:
         "stances": dict(grouped),
         "evidence": [
             {"id": e.id, "description": e.description, "bearing": e.bearing, "quote": e.quote,
-             "source": source_dict(sources.get(e.source_id)) if e.source_id else None}
+             "source": source_dict(sources.get(e.source_id)) if e.source_id else None,
+             "grade": grade_text(e.source_reliability, e.info_credibility)}
             for e in evidence
         ],
-        "sources": [source_dict(sources[i]) for i in sorted(linked) if i in sources],
+        "sources": [{**source_dict(sources[i]), "relays": relay_dict(sources[i], roots)}
+                    for i in sorted(linked) if i in sources],
     }
 
 
@@ -182,16 +212,23 @@ def who_asserts_who_denies(
     by_claim: dict[int, list[tuple[Stance, str]]] = defaultdict(list)
     for stance, party in stance_rows:
         by_claim[stance.claim_id].append((stance, party.name))
+    relayed = relayed_party_names(session, (s for s, _ in stance_rows))
+    summaries = {row["id"]: row for row in claim_summaries(session, claims)}
     claim_entries = []
     for claim in claims:
+        summary = summaries[claim.id]
         entry: dict[str, Any] = {
             "id": claim.id, "text": claim.text, "status": claim.status,
+            "verdict": claim.verdict, "verdict_note": claim.verdict_note,
             "quantity": quantity_dict(claim),
             "period_start": _iso(claim.period_start), "period_end": _iso(claim.period_end),
+            "sources": len(summary["sources"]), "origins": summary["origins"],
+            "backing": summary_backing(summary),
         }
         for side, kinds in SIDES:
             entry[side] = [
-                _stance_dict(s, name, sources) for s, name in by_claim[claim.id] if s.kind in kinds
+                _stance_dict(s, name, sources, relayed)
+                for s, name in by_claim[claim.id] if s.kind in kinds
             ]
         claim_entries.append(entry)
     shown = {c.id: c for c in claims}
@@ -234,6 +271,28 @@ def _records(rows: Iterable[tuple[str, str, str, int, str, str]]) -> list[dict[s
     return [r for r in records.values() if r["asserts"] or r["denies"] or r["questions"]]
 
 
+# C0 and C1 controls (ESC starts ANSI/OSC sequences, CSI U+009B is one on its own, BEL
+# and CR hide text, FF clears) and the invisible bidirectional controls that reorder
+# what a reader sees (U+202E). Newline and tab are layout, kept.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f"
+                       "\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape_control(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def visible_controls(text: str) -> str:
+    """Stored text with every control character spelt out (``\\x1b``, ``\\u202e``).
+
+    Why: text imported from the web or a spreadsheet may carry terminal escape
+    sequences (clear the screen, retitle the window, hide a hyperlink) or bidi
+    overrides; shown raw they act on the reader's terminal instead of being read.
+    """
+    return _CONTROLS.sub(_escape_control, text)
+
+
 def describe_period(start: str | None, end: str | None, *, undated: str = "") -> str:
     """'2024-10-08 → 2024-10-13', 'since 2023-09-01', one day, or ``undated``."""
     if start and end:
@@ -255,14 +314,44 @@ def describe_source(source: dict[str, Any] | None) -> str:
     return name
 
 
+_MARKDOWN_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_\[\]~|!#$]|[&<>]")
+_LINE_BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029]")
+_SAFE_URL = re.compile(r"https?://[^\s<>\"'`\\\x00-\x1f\x7f-\x9f]+", re.IGNORECASE)
+
+
+def md(value: object) -> str:
+    """Stored text as literal Markdown inline text: nothing in it is read as markup.
+
+    Line breaks become spaces (a claim's second line could otherwise start a heading,
+    list or table, so stored text never begins a line and line-start syntax needs no
+    escape); ``&``, ``<`` and ``>`` become entities (no raw HTML such as ``<script>`` or
+    ``<img onerror>``, no autolinks); the inline syntax of CommonMark and GitHub is
+    backslash-escaped (no ``[x](javascript:…)`` links, code spans, emphasis, strike,
+    math, table cells, closing ``#``); control characters are spelt out.
+    """
+    text = visible_controls(_LINE_BREAKS.sub(" ", "" if value is None else str(value)))
+    return _MARKDOWN_SPECIAL.sub(
+        lambda m: _MARKDOWN_ENTITIES.get(m.group(), "\\" + m.group()), text)
+
+
+def _md_link(url: str) -> str:
+    """An address as a Markdown autolink when it is a plain http(s) URL, else as text."""
+    return f"<{url}>" if _SAFE_URL.fullmatch(url) else md(url)
+
+
 def _stance_line(stance: dict[str, Any]) -> str:
     when = f" on {stance['stated_on']}" if stance["stated_on"] else ""
-    line = f"- **{stance['party']}** {stance['kind'].replace('_', ' ')}{when}"
-    line += f" ({describe_source(stance['source'])})"
+    line = f"- **{md(stance['party'])}** {md(stance['kind'].replace('_', ' '))}{md(when)}"
+    if stance.get("relays"):
+        line += f" (relaying {md(stance['relays'])})"
+    if stance.get("grade"):
+        line += f" \\[grade {md(stance['grade'])}\\]"
+    line += f" ({md(describe_source(stance['source']))})"
     if stance["source"] and stance["source"].get("url"):
-        line += f" <{stance['source']['url']}>"
+        line += f" {_md_link(stance['source']['url'])}"
     if stance["quote"]:
-        line += f": “{stance['quote']}”"
+        line += f": “{md(stance['quote'])}”"
     return line
 
 
@@ -284,22 +373,30 @@ def report_page_line(report: dict[str, Any]) -> str:
 
 
 def render_markdown(report: dict[str, Any]) -> str:
+    """The report as Markdown; every stored value goes through ``md``, so the page shows
+    the data and never obeys it (the same report, safe to publish on a wiki or forge)."""
     lines = ["# Who asserts, who denies", ""]
     if not report["claims"]:
         lines += ["No contested claims.", ""]
     else:
         lines += [f"_{report_page_line(report)}_", ""]
     for claim in report["claims"]:
-        lines += [f"## #{claim['id']} {claim['text']}", "", f"Status: {claim['status']}", ""]
+        lines += [f"## #{claim['id']} {md(claim['text'])}", "",
+                  f"Status: {md(claim['status'])}"
+                  + (f"; {md(claim['backing'])}" if claim.get("backing") else ""), ""]
+        if claim.get("verdict"):
+            note = f" — {md(claim['verdict_note'])}" if claim.get("verdict_note") else ""
+            lines += [f"Verdict: **{md(claim['verdict'].replace('_', ' '))}**{note}", ""]
         for side, title in (("asserting", "Asserting"), ("denying", "Denying"),
                             ("questioning", "Questioning")):
             if claim[side]:
                 lines += [f"**{title}**", "", *(_stance_line(s) for s in claim[side]), ""]
     lines += ["# Party records", "", "Each party's stances on the claims above.", ""]
     for record in report["parties"]:
-        lines += [f"## {record['party']} ({record['kind'].replace('_', ' ')})", ""]
+        lines += [f"## {md(record['party'])} ({md(record['kind'].replace('_', ' '))})", ""]
         for bucket in ("asserts", "denies", "questions"):
             for claim in record[bucket]:
-                lines.append(f"- {bucket}: #{claim['id']} {claim['text']} [{claim['status']}]")
+                lines.append(f"- {bucket}: #{claim['id']} {md(claim['text'])} "
+                             f"[{md(claim['status'])}]")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -17,10 +17,15 @@ COMMAND_MODULES = {
     "add": "claims", "stance": "claims", "evidence": "claims", "verdict": "claims",
     "list": "claims", "show": "claims", "report": "reports",
     "import": "exchange", "export": "exchange", "demo": "exchange",
-    "dedupe": "dedupe", "compare": "dedupe", "merge": "dedupe", "unmerge": "dedupe",
-    "merges": "dedupe", "distinct": "dedupe",
+    "dedupe": "dedupe", "compare": "dedupe", "evaluate": "dedupe", "embed": "dedupe",
+    "merge": "dedupe", "unmerge": "dedupe", "merges": "dedupe", "distinct": "dedupe",
     "edit": "history", "delete": "history", "restore": "history", "log": "history",
-    "backup": "history", "party": "parties", "source": "sources",
+    "backup": "history", "party": "parties", "source": "sources", "info": "info",
+    "series": "series", "supersede": "series",
+    "edit-stance": "corrections", "delete-stance": "corrections",
+    "restore-stance": "corrections", "edit-evidence": "corrections",
+    "delete-evidence": "corrections", "restore-evidence": "corrections",
+    "undo": "corrections",
 }  # fmt: skip
 GLOBAL_OPTIONS_WITH_VALUES = ("--db", "--as")
 

@@ -41,6 +41,37 @@ def _source_id(session, url: str | None, outlet: str | None, published: str | No
     ).id
 
 
+QUIT_WORDS = ("q", "quit")
+HELP_WORDS = ("?", "h", "help")
+
+
+def ask_text(prompt: str, meaning: str) -> str:
+    """A prompt where '?' explains and 'q' quits (nothing written), never taken as text."""
+    while True:
+        answer = typer.prompt(f"{prompt} (? for help, q to quit)").strip()
+        if answer.lower() in QUIT_WORDS:
+            raise typer.Abort()
+        if answer.lower() in HELP_WORDS:
+            typer.echo(f"  {prompt}: {meaning}; q quits without writing anything")
+            continue
+        return answer
+
+
+def ask_yes_no(question: str, meaning: str, *, default: bool) -> bool:
+    """y/n, with '?' for what each does and 'q' to quit; anything else asks again."""
+    choices = "Y/n" if default else "y/N"
+    while True:
+        answer = typer.prompt(f"{question} [{choices}/?/q]", default="",
+                              show_default=False).strip().lower()
+        if not answer:
+            return default
+        if answer in ("y", "yes", "n", "no"):
+            return answer.startswith("y")
+        if answer in QUIT_WORDS:
+            raise typer.Abort()
+        typer.echo(f"  {meaning}; q quits without writing anything")
+
+
 @app.command("add")
 def add_command(
     ctx: typer.Context,
@@ -92,12 +123,14 @@ def add_command(
     from nkru_claims.matching.figures import read_figures
     from nkru_claims.matching.quantities import Quantity, parse_quantity
     from nkru_claims.services.claims import StanceInput, add_claim, attach_to_claim
+    from nkru_claims.services.vectors import remember_vector
 
     may_prompt = interactive() and not yes
+    note = None
     if not (text and text.strip()):
         if not may_prompt:
             raise fail("claim text is required")
-        text = typer.prompt("Claim")
+        text = ask_text("Claim", "the claim in one sentence, as an editor would state it")
     parties = [(p, "asserts") for p in asserted_by or []] + [
         (p, "denies") for p in denied_by or []] + [(p, "questions") for p in questioned_by or []]
     if quote and len(parties) != 1:
@@ -112,12 +145,13 @@ def add_command(
             found = reading.main
             if found is None and reading.skipped:
                 # a figure recorded wrong is worse than none: say what was passed over
-                typer.echo("Note: no quantity recorded (" + "; ".join(reading.skipped)
-                           + "); give one with --quantity", err=True)
+                note = ("Note: no quantity recorded (" + "; ".join(reading.skipped)
+                        + "); give one with --quantity")
             if found and may_prompt and len(reading.figures) > 1:
                 typer.echo("Figures read: " + "; ".join(q.describe() for q in reading.figures))
-            if found and may_prompt and not typer.confirm(
-                f"Record the quantity '{found.describe()}'?", default=True
+            if found and may_prompt and not ask_yes_no(
+                f"Record the quantity '{found.describe()}'?",
+                "y records it; n records none (give one with --quantity)", default=True,
             ):
                 found = None
         start, end = _date(period_start), _date(period_end, end=True)
@@ -152,8 +186,11 @@ def add_command(
             verb = "Added"
         session.flush()
         session.refresh(claim)
+        remember_vector(session, claim.id, text, None if verb == "Added" else "wording")
         claim_id, claim_status, claim_text = claim.id, claim.status, claim.text
     typer.echo(f"{verb} claim #{claim_id} [{claim_status}]: {claim_text}")
+    if note:
+        typer.echo(note, err=True)
 
 
 @app.command("stance")
@@ -168,6 +205,11 @@ def stance_command(
     quote_language: Annotated[str | None, typer.Option(help="Language of --quote.")] = None,
     stated_on: Annotated[str | None, typer.Option("--date", help="When it was said.")] = None,
     create_party: Annotated[bool, typer.Option("--create-party")] = False,
+    grade: Annotated[str | None, typer.Option(
+        help="Admiralty grade: source reliability A–F and information credibility 1–6, "
+        "e.g. B2.")] = None,
+    relays: Annotated[str | None, typer.Option(
+        help="The party whose statement this stance passes on.")] = None,
 ) -> None:
     """Record that a party asserts, denies… an existing claim, as a source reports it.
 
@@ -191,10 +233,41 @@ def stance_command(
                                quote_language=quote_language, stated_on=when),
         )
         status = get_claim(session, claim_id).status
+        from nkru_claims.services.origins import set_grade, set_stance_relay
+
+        set_grade(session, stance, grade)
+        set_stance_relay(session, stance, relays)
         kind_done = stance.kind
         party_name = require_party_id(session, stance.party_id).name
+        why = _position_unchanged(session, stance)
     typer.echo(f"Recorded: {party_name} {kind_done.replace('_', ' ')} claim #{claim_id} "
-               f"(now {status})")
+               f"(now {status}{why})")
+
+
+def _position_unchanged(session, stance) -> str:  # noqa: ANN001
+    """Why a new stance did not become its party's position, or "": an undated stance
+    ranks before every dated one, so a dated stance of the same party still stands."""
+    from sqlmodel import select
+
+    from nkru_claims.models import Stance
+    from nkru_claims.status import POSITIONAL, StanceFact, positions
+
+    if stance.kind not in POSITIONAL:
+        return ""
+    rows = session.exec(select(Stance).where(Stance.claim_id == stance.claim_id,
+                                             Stance.party_id == stance.party_id)).all()
+    facts = [StanceFact(r.party_id, r.kind, r.stated_on, r.id) for r in rows]
+    held = positions(facts).get(stance.party_id)
+    mine = positions([StanceFact(stance.party_id, stance.kind, stance.stated_on, 0)])
+    if held == mine.get(stance.party_id):
+        return ""
+    standing = max((f for f in facts if f.kind in POSITIONAL and f.stated_on is not None),
+                   key=lambda f: (f.stated_on, f.order), default=None)
+    if stance.stated_on is None and standing is not None:
+        return (f": this stance has no date, and the party's {standing.kind} stance of "
+                f"{standing.stated_on} is later, so it still stands; give --date to place "
+                "this one")
+    return ": the party's later-dated stance still stands"
 
 
 @app.command("evidence")
@@ -205,6 +278,9 @@ def evidence_command(
     bearing: Annotated[str, typer.Option(help="supports or undermines.")] = "supports",
     source: Annotated[str | None, typer.Option(help="URL or ID of the source.")] = None,
     quote: Annotated[str | None, typer.Option(help="The passage, verbatim.")] = None,
+    grade: Annotated[str | None, typer.Option(
+        help="Admiralty grade: source reliability A–F and information credibility 1–6, "
+        "e.g. B2.")] = None,
 ) -> None:
     """Attach evidence a source offers for or against a claim.
 
@@ -217,6 +293,9 @@ def evidence_command(
         source_id = resolve_source(session, source).id if source else None
         item = add_evidence(session=session, claim_id=claim_id, description=description,
                             bearing=bearing, source_id=source_id, quote=quote)
+        from nkru_claims.services.origins import set_grade
+
+        set_grade(session, item, grade)
         item_id = item.id
     typer.echo(f"Added evidence #{item_id} to claim #{claim_id}")
 
@@ -253,8 +332,21 @@ def list_command(
     asserted_by: Annotated[str | None, typer.Option("--asserted-by")] = None,
     denied_by: Annotated[str | None, typer.Option("--denied-by")] = None,
     search: Annotated[str | None, typer.Option(
-        "--search", "-s", help="Text in the claim or its wordings (either Chinese script).")]
-    = None,
+        "--search", "-s", help="Text in the claim or its wordings, read as the matcher reads "
+        "it: either Chinese script, numbers in any form (6,700 = 六千七百), any alias of a "
+        "party, unit words in any language.")] = None,
+    verdict: Annotated[list[str] | None, typer.Option(
+        help="Only claims with this verdict (true, false, unproven…; repeatable).")] = None,
+    unit: Annotated[str | None, typer.Option(
+        help="Only claims counting this unit (shells, containers, 集装箱…).")] = None,
+    quantity_min: Annotated[float | None, typer.Option(
+        "--min", help="Only claims whose quantity reaches this number.")] = None,
+    quantity_max: Annotated[float | None, typer.Option(
+        "--max", help="Only claims whose quantity is at most this number.")] = None,
+    source: Annotated[str | None, typer.Option(
+        help="Only claims this source reports (its ID or URL).")] = None,
+    language: Annotated[str | None, typer.Option(
+        help="Only claims worded in this language (en, zh-Hant, ko…).")] = None,
     about_from: Annotated[str | None, typer.Option(
         "--from", help="Claims about a period that reaches this date or later.")] = None,
     about_to: Annotated[str | None, typer.Option(
@@ -264,6 +356,14 @@ def list_command(
     show_all: AllOption = False,
     as_json: Annotated[bool, typer.Option("--json", help="A JSON list, for scripts.")] = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="CSV, for spreadsheets.")] = False,
+    grade_at_least: Annotated[str | None, typer.Option(
+        "--grade-at-least", help="Claims with a stance or evidence graded this or better "
+        "(B3: reliability A or B, credibility 1–3).")] = None,
+    reliability: Annotated[str | None, typer.Option(
+        help="Claims with a stance or evidence of this source reliability or better (A–F).")]
+    = None,
+    credibility: Annotated[int | None, typer.Option(
+        min=1, max=6, help="… of this information credibility or better (1–6).")] = None,
 ) -> None:
     """List claims, filtered, oldest first, a page at a time (--all for every one).
 
@@ -278,6 +378,9 @@ def list_command(
         statuses=[*(status or []), *(["contested"] if contested else [])],
         party=party, asserted_by=asserted_by, denied_by=denied_by, search=search,
         about_from=_date(about_from), about_to=_date(about_to, end=True),
+        verdicts=verdict or [], unit=unit, quantity_min=quantity_min,
+        quantity_max=quantity_max, source=source, language=language,
+        grade_at_least=grade_at_least, reliability=reliability, credibility=credibility,
         limit=page_size(limit, show_all), after=after,
     )
     with transaction(ctx) as session:
@@ -308,11 +411,13 @@ def show_command(
     Example: nkru-claims show 3
     """
     from nkru_claims.cli import render
+    from nkru_claims.cli.series import add_series_to_detail, print_claim_series
     from nkru_claims.reports import claim_detail
 
     with transaction(ctx) as session:
-        detail = claim_detail(session, claim_id)
+        detail = add_series_to_detail(session, claim_detail(session, claim_id))
     if as_json:
         echo_json(detail)
     else:
         render.claim_detail(detail)
+        print_claim_series(detail)

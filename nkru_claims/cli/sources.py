@@ -71,3 +71,64 @@ def source_list(
         table.add_row(str(source["id"]), source["published_on"] or "", source["outlet"] or "",
                       source["title"] or "", source["url"] or "", str(count))
     console().print(table)
+
+
+@source_app.command("edit")
+def source_edit(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Argument(help="The source's ID or URL.")],
+    url: Annotated[str | None, typer.Option(help="Its address; 'none' clears.")] = None,
+    outlet: Annotated[str | None, typer.Option(help="The publication; 'none' clears.")] = None,
+    title: Annotated[str | None, typer.Option(help="Headline, verbatim; 'none' clears.")] = None,
+    author: Annotated[str | None, typer.Option(help="'none' clears.")] = None,
+    language: Annotated[str | None, typer.Option(help="en, zh-Hant…; 'none' clears.")] = None,
+    published: Annotated[str | None, typer.Option(help="YYYY-MM-DD; 'none' clears.")] = None,
+    retrieved: Annotated[str | None, typer.Option(help="YYYY-MM-DD; 'none' clears.")] = None,
+    archive: Annotated[str | None, typer.Option(help="An archived copy's URL; 'none' clears.")]
+    = None,
+) -> None:
+    """Fill in or correct a source's outlet, title, author, dates or archive link.
+
+    Example: nkru-claims source edit 4 --outlet "Radio Free Asia" --published 2024-06-25
+    """
+    from nkru_claims.cli.corrections import given, print_changes
+    from nkru_claims.services.corrections import edit_source
+
+    fields = {"url": given(url), "outlet": given(outlet), "title": given(title),
+              "author": given(author), "language": given(language),
+              "published_on": given(published, date_field=True),
+              "retrieved_on": given(retrieved, date_field=True), "archive_url": given(archive)}
+    with transaction(ctx) as session:
+        changed = edit_source(session, source, **fields)
+    print_changes(f"Source {source}", changed)
+
+
+@source_app.command("relay")
+def source_relay(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Argument(help="The relaying source: its ID or URL.")],
+    original: Annotated[str | None, typer.Argument(
+        help="The source it relays: its ID or URL.")] = None,
+    kind: Annotated[str, typer.Option(
+        help="wire, translation, syndication or republication.")] = "republication",
+    undo: Annotated[bool, typer.Option("--undo", help="It relays nothing after all.")] = False,
+) -> None:
+    """Record that a source relays another (one independent origin with it).
+
+    Example: nkru-claims source relay 2 6 --kind republication
+    """
+    from nkru_claims.services.origins import relay_source, unrelay_source
+    from nkru_claims.services.sources import resolve_source
+
+    if not undo and original is None:
+        raise fail("give the ORIGINAL source the first one relays (or --undo)")
+    with transaction(ctx) as session:
+        relaying = resolve_source(session, source).id
+        if undo:
+            unrelay_source(session, relaying)
+            message = f"Source #{relaying} relays no other source"
+        else:
+            done = relay_source(session, relaying, resolve_source(session, original).id, kind)
+            message = (f"Source #{relaying} is a {done.relay_kind} of source "
+                       f"#{done.relays_source_id}")
+    typer.echo(message)

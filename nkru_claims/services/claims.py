@@ -9,7 +9,8 @@ from datetime import date
 from sqlmodel import Session, select
 
 from nkru_claims import audit
-from nkru_claims.errors import InvalidInput, NotFound
+from nkru_claims.errors import Conflict, InvalidInput, NotFound
+from nkru_claims.limits import CLAIM_REF, check_id, check_text
 from nkru_claims.matching.quantity import Quantity
 from nkru_claims.models import (
     BEARINGS,
@@ -76,6 +77,7 @@ def add_claim(
         ref=optional_text(ref),
     )
     set_quantity(claim, quantity)
+    check_ref_free(session, claim.ref)
     claim.match_form, claim.match_key = _match_columns(claim.text)
     session.add(claim)
     session.flush()
@@ -125,6 +127,7 @@ def edit_claim(
     check_period(claim.period_start, claim.period_end)
     if ref is not None:
         claim.ref = optional_text(ref)
+        check_ref_free(session, claim.ref, claim_id)
     changed = audit.changes(before, {name: getattr(claim, name) for name in EDITABLE})
     if changed:
         claim.updated_at = utcnow()
@@ -147,7 +150,7 @@ def delete_claim(*, session: Session, claim_id: int, actor: str) -> Claim:
 
 
 def restore_claim(*, session: Session, claim_id: int) -> Claim:
-    claim = session.get(Claim, claim_id)
+    claim = session.get(Claim, check_id(claim_id, "claim ID"))
     if claim is None:
         raise NotFound(f"no claim with id {claim_id}")
     if claim.deleted_at is None:
@@ -210,8 +213,19 @@ def claim_quantity(claim: Claim) -> Quantity | None:
     )
 
 
+def check_ref_free(session: Session, ref: str | None, claim_id: int | None = None) -> None:
+    """A ref names one claim: say so in one line rather than let the unique index fail."""
+    if ref is None:
+        return
+    check_text(ref, "ref", CLAIM_REF)  # before it goes into a query
+    with session.no_autoflush:
+        owner = session.exec(select(Claim.id).where(Claim.ref == ref)).first()
+    if owner is not None and owner != claim_id:
+        raise Conflict(f"ref {ref!r} already names claim #{owner}")
+
+
 def get_claim(session: Session, claim_id: int) -> Claim:
-    claim = session.get(Claim, claim_id)
+    claim = session.get(Claim, check_id(claim_id, "claim ID"))
     if claim is None:
         raise NotFound(f"no claim with id {claim_id}")
     if claim.deleted_at is not None:

@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import and_, exists, or_
 from sqlmodel import Session, col, select
 
+from nkru_claims.errors import InvalidInput
 from nkru_claims.models import STATUSES, Claim, ClaimWording, Stance
 from nkru_claims.services.claims import check_period
 from nkru_claims.services.parties import resolve_party
@@ -29,6 +30,16 @@ class ClaimFilter:
     search: str | None = None
     about_from: date | None = None
     about_to: date | None = None
+    verdicts: Sequence[str] = ()
+    unit: str | None = None
+    quantity_min: float | None = None
+    quantity_max: float | None = None
+    source: str | None = None  # a source's ID or URL
+    language: str | None = None
+    # Admiralty grades: a stance or evidence graded at least this (B3), or per half
+    grade_at_least: str | None = None
+    reliability: str | None = None
+    credibility: int | None = None
     limit: int | None = None
     after: int | None = None  # keyset paging: only claims with a larger id
 
@@ -45,12 +56,48 @@ class ClaimPage:
     next_after: int | None
 
 
+MAX_ALIAS_VARIANTS = 40
+
+
 def _search_variants(text: str) -> list[str]:
     """The search text as typed and in both Chinese scripts, so 北韓 finds 北韩."""
     import opencc
 
     variants = {text, opencc.OpenCC("t2s").convert(text), opencc.OpenCC("s2t").convert(text)}
     return sorted(variants)
+
+
+def search_forms(session: Session, text: str) -> list[str]:
+    """The query in the matcher's form (one script, numbers as digits, units canonical:
+    6,700 = 六千七百 = 6700; 砲彈 = 炮弹; 貨櫃 = 集装箱 = containers), and once more for
+    every other alias of a party the query names (朝鲜 finds 北韓 and North Korea).
+
+    Compared with the stored ``match_form`` of claims and wordings, made the same way.
+    """
+    from nkru_claims.matching.compare import match_columns
+    from nkru_claims.models import PartyAlias
+
+    form = match_columns(text)[0]
+    if not form:
+        return []
+    forms = {form}
+    aliases: dict[int, set[str]] = {}
+    for party_id, alias in session.exec(select(PartyAlias.party_id, PartyAlias.alias)):
+        aliases.setdefault(party_id, set()).add(match_columns(alias)[0])
+    for spellings in aliases.values():
+        named = [a for a in spellings if len(a) >= 2 and a in form]
+        for found in named:
+            for other in spellings - {found}:
+                if other and len(forms) < MAX_ALIAS_VARIANTS:
+                    forms.add(form.replace(found, other))
+    return sorted(forms)
+
+
+def _canonical_unit(unit: str) -> str:
+    """'貨櫃', '集装箱', 'Containers' → 'containers', as claims store their unit."""
+    from nkru_claims.matching.quantities import canonical_unit
+
+    return canonical_unit(unit) or unit.strip().lower()
 
 
 def _party_stance(party_id: int, kinds: frozenset[str] | None):  # noqa: ANN202
@@ -63,6 +110,11 @@ def _party_stance(party_id: int, kinds: frozenset[str] | None):  # noqa: ANN202
 def _matching(session: Session, filters: ClaimFilter, *columns):  # noqa: ANN001, ANN202
     """A select of ``columns`` restricted by every filter but the page (after, limit)."""
     query = select(*columns).where(col(Claim.deleted_at).is_(None))
+    if filters.grade_at_least or filters.reliability or filters.credibility is not None:
+        from nkru_claims.services.origins import graded_claims
+
+        query = query.where(graded_claims(filters.grade_at_least, filters.reliability,
+                                          filters.credibility))
     if filters.statuses:
         statuses = [choice(s, STATUSES, "status") for s in filters.statuses]
         query = query.where(col(Claim.status).in_(statuses))
@@ -76,12 +128,17 @@ def _matching(session: Session, filters: ClaimFilter, *columns):  # noqa: ANN001
     if optional_text(filters.search):
         # autoescape: % _ and backslashes in the search text are matched literally.
         variants = _search_variants(filters.search.strip())
+        forms = search_forms(session, filters.search.strip())
         in_wordings = exists().where(
             ClaimWording.claim_id == Claim.id,
-            or_(*[col(ClaimWording.text).icontains(v, autoescape=True) for v in variants]),
+            or_(*[col(ClaimWording.text).icontains(v, autoescape=True) for v in variants],
+                *[col(ClaimWording.match_form).contains(f, autoescape=True) for f in forms]),
         )
         query = query.where(or_(*[col(Claim.text).icontains(v, autoescape=True)
-                                  for v in variants], in_wordings))
+                                  for v in variants],
+                                *[col(Claim.match_form).contains(f, autoescape=True)
+                                  for f in forms], in_wordings))
+    query = _quantity_and_more(session, filters, query)
     if filters.about_from or filters.about_to:
         check_period(filters.about_from, filters.about_to)
         query = query.where(or_(Claim.period_start.is_not(None), Claim.period_end.is_not(None)))
@@ -92,6 +149,35 @@ def _matching(session: Session, filters: ClaimFilter, *columns):  # noqa: ANN001
         if filters.about_to:
             starts = _coalesce(Claim.period_start, Claim.period_end)
             query = query.where(starts <= filters.about_to)
+    return query
+
+
+def _quantity_and_more(session: Session, filters: ClaimFilter, query):  # noqa: ANN001, ANN202
+    """The verdict, unit, quantity range, source and language filters."""
+    from nkru_claims.models import VERDICTS, ClaimSource
+
+    if filters.verdicts:
+        query = query.where(col(Claim.verdict).in_(
+            [choice(v, VERDICTS, "verdict") for v in filters.verdicts]))
+    if optional_text(filters.unit):
+        query = query.where(Claim.quantity_unit == _canonical_unit(filters.unit))
+    low, high = filters.quantity_min, filters.quantity_max
+    if low is not None and high is not None and high < low:
+        raise InvalidInput(f"--max ({high:g}) is below --min ({low:g})")
+    if low is not None:  # the claim's range reaches up to low or beyond
+        query = query.where(_coalesce(Claim.quantity_high, Claim.quantity_low) >= low)
+    if high is not None:
+        query = query.where(_coalesce(Claim.quantity_low, Claim.quantity_high) <= high)
+    if optional_text(filters.source):
+        from nkru_claims.services.sources import resolve_source
+
+        source_id = resolve_source(session, filters.source).id
+        query = query.where(exists().where(ClaimSource.claim_id == Claim.id,
+                                           ClaimSource.source_id == source_id))
+    if optional_text(filters.language):
+        language = filters.language.strip()
+        query = query.where(or_(Claim.language == language, exists().where(
+            ClaimWording.claim_id == Claim.id, ClaimWording.language == language)))
     return query
 
 

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, func, select
 
 from nkru_claims import audit
+from nkru_claims.countries import check_country
 from nkru_claims.errors import Conflict, InvalidInput, NotFound, UnknownParty
+from nkru_claims.limits import WIKIDATA_ID, check_id, check_single_script
 from nkru_claims.models import PARTY_KINDS, Party, PartyAlias, Stance
 from nkru_claims.values import choice, optional_text, required_text
 
@@ -68,7 +70,7 @@ def suggest_parties(session: Session, name: str, limit: int = 3) -> list[str]:
 
 def resolve_party(session: Session, name: str, *, create: bool = False) -> Party:
     """The party an alias names; with ``create``, a new party of kind 'organisation'."""
-    name = required_text(name, "party name")
+    name = check_single_script(required_text(name, "party name"), "party name")
     party = find_party(session, name)
     if party is not None:
         return party
@@ -87,24 +89,19 @@ def add_party(
     wikidata_id: str | None = None,
     description: str | None = None,
     aliases: list[tuple[str, str | None]] = (),
+    allow_mixed_scripts: bool = False,
 ) -> Party:
     name = required_text(name, "party name")
+    if not allow_mixed_scripts:
+        check_single_script(name, "party name")
     if find_party(session, name) is not None:
         raise Conflict(f"a party named {name!r} already exists (or it is another's alias)")
-    country = optional_text(country)
-    if country is not None:
-        if len(country) != 2 or not country.isalpha():
-            raise InvalidInput(f"country must be a two-letter ISO code, not {country!r}")
-        country = country.upper()
-    wikidata_id = optional_text(wikidata_id)
-    if wikidata_id is not None and not (wikidata_id[:1] in "Qq" and wikidata_id[1:].isdigit()):
-        raise InvalidInput(f"not a Wikidata ID: {wikidata_id!r} (expected Q followed by digits)")
     party = Party(
         name=name,
         kind=choice(kind, PARTY_KINDS, "party kind"),
-        country=country,
+        country=check_country(optional_text(country)),
         parent_id=resolve_party(session, parent).id if optional_text(parent) else None,
-        wikidata_id=wikidata_id.upper() if wikidata_id else None,
+        wikidata_id=check_wikidata_id(optional_text(wikidata_id)),
         description=optional_text(description),
     )
     session.add(party)
@@ -116,12 +113,27 @@ def add_party(
         add_alias(session=session, party=party, alias=name, language=None)
     for alias, language in aliases:
         if alias.strip() != name:
-            add_alias(session=session, party=party, alias=alias, language=language)
+            add_alias(session=session, party=party, alias=alias, language=language,
+                      allow_mixed_scripts=allow_mixed_scripts)
     return party
 
 
-def add_alias(*, session: Session, party: Party, alias: str, language: str | None) -> PartyAlias:
+def check_wikidata_id(wikidata_id: str | None) -> str | None:
+    """'Q7747' upper-cased, or one line saying it is not a Wikidata item ID."""
+    if wikidata_id is not None and not (
+        wikidata_id[:1] in "Qq" and wikidata_id[1:].isascii() and wikidata_id[1:].isdigit()
+        and not wikidata_id[1:].startswith("0") and len(wikidata_id) <= WIKIDATA_ID
+    ):
+        raise InvalidInput(f"not a Wikidata ID: {wikidata_id[:40]!r} (expected Q followed by "
+                           f"at most {WIKIDATA_ID - 1} digits)")
+    return wikidata_id.upper() if wikidata_id else None
+
+
+def add_alias(*, session: Session, party: Party, alias: str, language: str | None,
+              allow_mixed_scripts: bool = False) -> PartyAlias:
     alias = required_text(alias, "alias")
+    if not allow_mixed_scripts:
+        check_single_script(alias, "alias")
     key = alias_key(alias)
     if not key:
         raise InvalidInput(f"alias {alias!r} has no letters or digits")
@@ -188,7 +200,7 @@ def party_aliases(session: Session, party_id: int) -> list[PartyAlias]:
 
 
 def require_party_id(session: Session, party_id: int) -> Party:
-    party = session.get(Party, party_id)
+    party = session.get(Party, check_id(party_id, "party ID"))
     if party is None:
         raise NotFound(f"no party with id {party_id}")
     return party

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, func, select
 
 from nkru_claims import audit
 from nkru_claims.errors import Conflict, NotFound
+from nkru_claims.limits import check_id
 from nkru_claims.models import ClaimSource, Source
 from nkru_claims.values import normalise_url, optional_text
 
@@ -58,7 +59,7 @@ def source_for_url(session: Session, url: str, **details: object) -> Source:
 
 
 def get_source(session: Session, source_id: int) -> Source:
-    source = session.get(Source, source_id)
+    source = session.get(Source, check_id(source_id, "source ID"))
     if source is None:
         raise NotFound(f"no source with id {source_id}")
     return source
@@ -67,7 +68,7 @@ def get_source(session: Session, source_id: int) -> Source:
 def resolve_source(session: Session, reference: str) -> Source:
     """A source by id (``12``) or by URL."""
     reference = reference.strip()
-    if reference.isdigit():
+    if reference.isascii() and reference.isdigit():  # not '²', which int() refuses
         return get_source(session, int(reference))
     source = find_source_by_url(session, reference)
     if source is None:
