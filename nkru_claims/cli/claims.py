@@ -147,8 +147,10 @@ def add_command(
                 # a figure recorded wrong is worse than none: say what was passed over
                 note = ("Note: no quantity recorded (" + "; ".join(reading.skipped)
                         + "); give one with --quantity")
-            if found and may_prompt and len(reading.figures) > 1:
-                typer.echo("Figures read: " + "; ".join(q.describe() for q in reading.figures))
+            if may_prompt:  # before anything is recorded, what was read from the text
+                from nkru_claims.matching.facts import read_facts
+
+                _echo_facts(read_facts(text).describe())
             if found and may_prompt and not ask_yes_no(
                 f"Record the quantity '{found.describe()}'?",
                 "y records it; n records none (give one with --quantity)", default=True,
@@ -191,6 +193,16 @@ def add_command(
     typer.echo(f"{verb} claim #{claim_id} [{claim_status}]: {claim_text}")
     if note:
         typer.echo(note, err=True)
+
+
+def _echo_facts(facts: dict[str, object]) -> None:
+    """The facts the matcher reads from a text, one line: what compare and dedupe see."""
+    from nkru_claims.reports import visible_controls
+
+    shown = [f"{name}: {', '.join(map(str, value)) if isinstance(value, list) else value}"
+             for name, value in facts.items() if value not in (None, [], False)]
+    if shown:
+        typer.echo("Facts read: " + visible_controls("; ".join(shown)))
 
 
 @app.command("stance")
@@ -412,12 +424,15 @@ def show_command(
     """
     from nkru_claims.cli import render
     from nkru_claims.cli.series import add_series_to_detail, print_claim_series
+    from nkru_claims.matching.facts import read_facts
     from nkru_claims.reports import claim_detail
 
     with transaction(ctx) as session:
         detail = add_series_to_detail(session, claim_detail(session, claim_id))
+    detail["facts"] = read_facts(detail["text"]).describe()  # as the matcher reads the text
     if as_json:
         echo_json(detail)
     else:
         render.claim_detail(detail)
         print_claim_series(detail)
+        _echo_facts(detail["facts"])

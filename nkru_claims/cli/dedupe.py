@@ -165,7 +165,10 @@ def compare_command(
         return
     if text_a is None or text_b is None:
         raise fail("compare needs two texts (or --pairs FILE)")
-    from nkru_claims.matching.compare import compare_texts
+    from dataclasses import replace
+
+    from nkru_claims.matching.facts import read_facts
+    from nkru_claims.matching.scoring import DEFAULT_THRESHOLDS, judge_pairs
     from nkru_claims.services.claims import get_claim
     from nkru_claims.services.dedupe import check_threshold, party_lexicon
 
@@ -173,20 +176,27 @@ def compare_command(
         check_threshold(threshold)
         texts = [get_claim(session, int(t[1:])).text if t.startswith("#") and t[1:].isdigit()
                  else t for t in (text_a, text_b)]
-        verdict = compare_texts(texts[0], texts[1], lexicon=party_lexicon(session),
-                                threshold=threshold)
+        lexicon = party_lexicon(session)
+    thresholds = DEFAULT_THRESHOLDS if threshold == DEFAULT_THRESHOLD else replace(
+        DEFAULT_THRESHOLDS, same_lexical=threshold)
+    with user_errors():
+        verdict = judge_pairs([(texts[0], texts[1])], lexicon=lexicon, thresholds=thresholds)[0]
+        facts = [read_facts(t).describe() for t in texts]
+    data = verdict.as_dict() | {"a": {"text": texts[0], "facts": facts[0]},
+                                "b": {"text": texts[1], "facts": facts[1]}}
     if as_json:
-        echo_json(verdict.as_dict())
+        echo_json(data)
         return
-    data = verdict.as_dict()
     typer.echo(f"{'Duplicate' if verdict.duplicate else 'Not a duplicate'} "
-               f"(score {data['score']}, threshold {threshold:g})")
+               f"({verdict.band}, score {data['score']})")
     for reason in verdict.reasons:
         typer.echo(f"  - {reason}")
     for label, side in (("A", data["a"]), ("B", data["b"])):
-        typer.echo(f"{label}: {side['normalised']}")
-        if side["quantities"]:
-            typer.echo(f"   quantities: {', '.join(side['quantities'])}")
+        typer.echo(f"{label}: {side['text']}")
+        for name, value in side["facts"].items():
+            if value not in (None, [], False):
+                shown = ", ".join(value) if isinstance(value, list) else value
+                typer.echo(f"   {name}: {shown}")
 
 
 def _read_pairs(path: str) -> list[dict]:
