@@ -59,6 +59,15 @@ def _is_number(token: str) -> bool:
     return token[0].isdigit() or token in _NUMBER_WORDS
 
 
+def reordered(a: str, b: str) -> bool:
+    """The same words in another order (PAWS-style swaps: "A beat B" / "B beat A"): with
+    names the reader does not know, only a person can tell a swap from a reordering."""
+    from nkru_claims.matching.compare import matching_form
+
+    ta, tb = _tokens(matching_form(a)), _tokens(matching_form(b))
+    return len(ta) >= 4 and ta != tb and sorted(ta) == sorted(tb)
+
+
 def near_copy(a: str, b: str) -> bool:
     """Do two same-language texts differ by a small edit only?"""
     from nkru_claims.matching.compare import matching_form

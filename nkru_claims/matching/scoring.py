@@ -106,7 +106,7 @@ def assess(
     facts_a, facts_b = read_facts(a, finder), read_facts(b, finder)  # type: ignore[arg-type]
     conflicts, gaps = compare_facts(facts_a, facts_b)
     if script_of(a) == script_of(b):
-        from nkru_claims.matching.edits import edit_conflicts, near_copy
+        from nkru_claims.matching.edits import edit_conflicts, near_copy, reordered
 
         lexical = fact_conflicts(features(a, lexicon), features(b, lexicon), quantities=False)
         conflicts += [r for r in lexical if not r.startswith(_LEXICAL_ONLY_WITHIN_A_LANGUAGE)]
@@ -118,6 +118,8 @@ def assess(
                 c.startswith("figures differ") for c in conflicts):
             edits = [e for e in edits if not e.startswith("figures differ")]  # 2.8万 = 2万8000
         conflicts += edits
+        if not conflicts and reordered(a, b):
+            gaps.append("the same words in another order: who does what may differ")
     return list(dict.fromkeys(conflicts)), gaps
 
 
