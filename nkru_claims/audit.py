@@ -75,10 +75,18 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
 
 def query_log(
     session: Session, *, claim_id: int | None = None, actor: str | None = None,
-    since: datetime | None = None, limit: int | None = None,
+    since: datetime | None = None, limit: int | None = None, entity: str | None = None,
+    entity_id: int | None = None,
 ) -> list[AuditEntry]:
-    """Newest first."""
+    """Newest first. ``entity`` (party, source, stance…) and ``entity_id`` follow one
+    record's history, as ``claim_id`` follows a claim's."""
+    if claim_id is not None:
+        return _claim_log(session, claim_id, actor=actor, since=since, limit=limit)
     query = select(AuditEntry)
+    if entity is not None:
+        query = query.where(AuditEntry.entity == entity)
+    if entity_id is not None:
+        query = query.where(AuditEntry.entity_id == entity_id)
     if claim_id is not None:
         query = query.where(AuditEntry.claim_id == claim_id)
     if actor:
@@ -89,6 +97,30 @@ def query_log(
     if limit:
         query = query.limit(limit)
     return list(session.exec(query).all())
+
+
+def _claim_log(session: Session, claim_id: int, *, actor: str | None,
+               since: datetime | None, limit: int | None) -> list[AuditEntry]:
+    """A claim's entries, and the merges and unmerges that took it into another claim
+    or gave it back (their entry names the kept claim; the details name this one)."""
+    from sqlalchemy import and_, or_
+
+    mentioned = and_(AuditEntry.entity == "merge",
+                     col(AuditEntry.details).like(f"%{int(claim_id)}%"))
+    query = select(AuditEntry).where(or_(AuditEntry.claim_id == claim_id, mentioned))
+    if actor:
+        query = query.where(AuditEntry.actor == actor)
+    if since is not None:
+        query = query.where(AuditEntry.at >= since)
+    found = []
+    for entry in session.exec(query.order_by(col(AuditEntry.id).desc())):
+        details = json.loads(entry.details) if entry.details else {}
+        moved = [*details.get("merged", []), *details.get("restored", [])]
+        if entry.claim_id == claim_id or claim_id in moved:
+            found.append(entry)
+            if limit and len(found) >= limit:
+                break
+    return found
 
 
 def entry_dict(entry: AuditEntry) -> dict[str, Any]:

@@ -25,7 +25,7 @@ COMMAND_MODULES = {
     "edit-stance": "corrections", "delete-stance": "corrections",
     "restore-stance": "corrections", "edit-evidence": "corrections",
     "delete-evidence": "corrections", "restore-evidence": "corrections",
-    "undo": "corrections",
+    "undo": "corrections", "extract": "extract",
 }  # fmt: skip
 GLOBAL_OPTIONS_WITH_VALUES = ("--db", "--as")
 

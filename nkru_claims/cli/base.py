@@ -23,7 +23,7 @@ from nkru_claims.errors import NkruError, NotFound
 
 # Commands that may start a new database; every other command needs an existing one, so
 # a mistyped --db is an error naming the path rather than a new empty ledger.
-CREATING_COMMANDS = frozenset({"add", "import", "demo", "party add", "source add"})
+CREATING_COMMANDS = frozenset({"add", "import", "demo", "party add", "source add", "extract"})
 
 
 def hoist_global_options(args: list[str]) -> list[str]:

@@ -119,8 +119,8 @@ def _print_review(pair, texts: dict[int, str]) -> None:  # noqa: ANN001
 
 
 def _ask_review() -> str:
-    answer = typer.prompt("  The same claim? [y]es / [n]o / [u]nsure / [s]kip", default="s")
-    return {"y": "merge", "n": "reject", "u": "unsure"}.get(answer.strip().lower()[:1], "skip")
+    return _prompt("  The same claim? [y]es / [n]o / [u]nsure / [s]kip / [q]uit / [?] help",
+                   {"y": "merge", "n": "reject", "u": "unsure", "s": "skip"})
 
 
 def _print_group(group) -> None:  # noqa: ANN001
@@ -131,8 +131,27 @@ def _print_group(group) -> None:  # noqa: ANN001
 
 
 def _ask(group) -> str:  # noqa: ANN001
-    answer = typer.prompt("  Merge? [y]es / [n]o, they differ / [s]kip", default="s")
-    return {"y": "merge", "n": "reject"}.get(answer.strip().lower()[:1], "skip")
+    return _prompt("  Merge? [y]es / [n]o, they differ / [s]kip / [q]uit / [?] help",
+                   {"y": "merge", "n": "reject", "s": "skip"})
+
+
+_HELP = ("  y: the same claim, merge now (undo with 'unmerge')\n  n: different claims, never "
+         "proposed again\n  u: unsure, kept in the log and asked again\n  s: skip for now\n"
+         "  q: stop reviewing; what was decided so far is kept")
+
+
+def _prompt(question: str, answers: dict[str, str]) -> str:
+    """One answer from ``answers``; ? prints what each means, q stops the review."""
+    while True:
+        answer = typer.prompt(question, default="s").strip().lower()[:1]
+        if answer == "?":
+            typer.echo(_HELP)
+        elif answer == "q":
+            raise typer.Exit(0)
+        elif answer in answers:
+            return answers[answer]
+        else:
+            typer.echo(f"  answer one of {', '.join(answers)}, q or ?")
 
 
 @app.command("compare")
@@ -290,16 +309,21 @@ def merge_command(
     ctx: typer.Context,
     keep: Annotated[int, typer.Argument(help="The claim to keep.")],
     others: Annotated[list[int], typer.Argument(help="Claims to fold into it.")],
+    force: Annotated[bool, typer.Option(
+        "--force", help="Merge even when their facts or verdicts conflict.")] = False,
 ) -> None:
     """Merge claims by hand: the others' stances, evidence, sources and wordings move.
 
+    The facts their texts state are compared first (figures, dates, parties, direction,
+    negation) and so are their verdicts: a conflict refuses the merge unless --force.
     Example: nkru-claims merge 3 21 22
     """
     from nkru_claims.services.merges import merge_claims
 
     state: State = ctx.obj
     with transaction(ctx) as session:
-        record = merge_claims(session, kept_id=keep, other_ids=others, actor=state.actor)
+        record = merge_claims(session, kept_id=keep, other_ids=others, actor=state.actor,
+                              force=force)
         merge_id = record.id
     typer.echo(f"Merge #{merge_id}: {', '.join(f'#{o}' for o in others)} → #{keep} "
                f"(undo: nkru-claims unmerge {merge_id})")

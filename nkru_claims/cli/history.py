@@ -84,6 +84,11 @@ def log_command(
     ctx: typer.Context,
     claim: Annotated[int | None, typer.Option(help="Only changes to this claim.")] = None,
     user: Annotated[str | None, typer.Option(help="Only changes by this person.")] = None,
+    entity: Annotated[str | None, typer.Option(
+        help="Only changes to this kind of record: party, source, stance, evidence, merge…")]
+    = None,
+    record_id: Annotated[int | None, typer.Option(
+        "--id", help="Only changes to the record with this ID (with --entity).")] = None,
     since: Annotated[str | None, typer.Option(help="Only changes on or after YYYY-MM-DD.")]
     = None,
     limit: Annotated[int, typer.Option(min=1, help="At most this many entries.")] = 100,
@@ -103,7 +108,8 @@ def log_command(
     start = datetime(day.year, day.month, day.day, tzinfo=UTC) if day else None
     with transaction(ctx) as session:
         entries = [entry_dict(e) for e in query_log(session, claim_id=claim, actor=user,
-                                                     since=start, limit=limit)]
+                                                     since=start, limit=limit, entity=entity,
+                                                     entity_id=record_id)]
     if as_json:
         echo_json(entries)
         return
@@ -113,7 +119,8 @@ def log_command(
         target = f" #{entry['entity_id']}" if entry["entity_id"] is not None else ""
         about = (f" (claim #{entry['claim_id']})"
                  if entry["claim_id"] not in (None, entry["entity_id"]) else "")
-        typer.echo(f"{entry['at']}  {entry['actor']}  {entry['action']} {entry['entity']}"
+        typer.echo(f"#{entry['id']}  {entry['at']}  {entry['actor']}  {entry['action']} "
+                   f"{entry['entity']}"
                    f"{target}{about}  [{entry['command']}]  {_summary(entry['details'])}")
 
 

@@ -133,3 +133,83 @@ def party_show(
     for bucket in ("asserts", "denies", "questions"):
         for claim in data[bucket]:
             typer.echo(f"  {bucket}: #{claim['id']} {claim['text']} [{claim['status']}]")
+
+
+@party_app.command("edit")
+def party_edit(
+    ctx: typer.Context,
+    party: Annotated[str, typer.Argument(help="The party's name or any alias.")],
+    name: Annotated[str | None, typer.Option(help="A new canonical name (fixes a typo).")]
+    = None,
+    kind: Annotated[str | None, typer.Option(help="state, government_body, person…")] = None,
+    country: Annotated[str | None, typer.Option(help="ISO 3166 two-letter code; 'none' clears.")]
+    = None,
+    parent: Annotated[str | None, typer.Option(help="The party it belongs to; 'none' clears.")]
+    = None,
+    wikidata: Annotated[str | None, typer.Option(help="Wikidata ID; 'none' clears.")] = None,
+    description: Annotated[str | None, typer.Option(help="'none' clears.")] = None,
+) -> None:
+    """Rename a party or change its kind, country, parent or Wikidata ID.
+
+    Example: nkru-claims party edit Kremlim --name Kremlin --kind government_body --country RU
+    """
+    from nkru_claims.cli.corrections import given, print_changes
+    from nkru_claims.services.corrections import UNSET, edit_party
+
+    with transaction(ctx) as session:
+        changed = edit_party(
+            session, party, name=name if name is not None else UNSET,
+            kind=kind if kind is not None else UNSET, country=given(country),
+            parent=given(parent), wikidata_id=given(wikidata), description=given(description))
+    print_changes(f"Party {party}", changed)
+
+
+@party_app.command("merge")
+def party_merge(
+    ctx: typer.Context,
+    from_party: Annotated[str, typer.Argument(metavar="FROM", help="The party to fold in.")],
+    into_party: Annotated[str, typer.Argument(metavar="INTO", help="The party to keep.")],
+) -> None:
+    """Fold one party into another: its aliases, stances and members move to it.
+
+    Example: nkru-claims party merge Kremlim Kremlin   (undo: party unmerge Kremlim)
+    """
+    from nkru_claims.services.corrections import merge_parties
+
+    with transaction(ctx) as session:
+        details = merge_parties(session, from_party, into_party)
+    typer.echo(f"Merged {details['row']['name']} into {details['into_name']}: "
+               f"{len(details['stances'])} stance(s), {len(details['aliases'])} alias(es) moved "
+               f"(undo: nkru-claims party unmerge {details['row']['name']!r})")
+
+
+@party_app.command("unmerge")
+def party_unmerge(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The merged party's former name.")],
+) -> None:
+    """Split a merged party out again, with the aliases and stances it had.
+
+    Example: nkru-claims party unmerge Kremlim
+    """
+    from nkru_claims.services.corrections import unmerge_party
+
+    with transaction(ctx) as session:
+        unmerge_party(session, name)
+    typer.echo(f"Restored party {name}")
+
+
+@party_app.command("delete")
+def party_delete(
+    ctx: typer.Context,
+    party: Annotated[str, typer.Argument(help="A party no stance names.")],
+) -> None:
+    """Delete a party nothing uses (a typo); 'undo' with its log entry brings it back.
+
+    Example: nkru-claims party delete Kremlim
+    """
+    from nkru_claims.services.corrections import delete_party
+
+    with transaction(ctx) as session:
+        details = delete_party(session, party)
+    typer.echo(f"Deleted party #{details['row']['id']}: {details['row']['name']}")
