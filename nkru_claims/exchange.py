@@ -317,7 +317,9 @@ def _quantity(raw: Any) -> Quantity | None:
 
 
 def _iso(value: Any) -> Any:
-    return value.isoformat() if value is not None else None
+    from nkru_claims.services.merges import iso
+
+    return iso(value) if value is not None else None
 
 
 def _ordered_parties(parties: list[Party]) -> list[Party]:

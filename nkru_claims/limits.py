@@ -77,6 +77,8 @@ COLUMN_LIMITS: dict[str, int] = {
     "audit_log.actor": ACTOR, "audit_log.command": KEYWORD, "audit_log.action": KEYWORD,
     "audit_log.entity": KEYWORD,
     "claim_vector.model": 80, "claim_vector.text_hash": 32, "claim_vector.figure_key": MATCH_KEY,
+    "claim_series.label": 200, "claim_series.actor": ACTOR, "claim_supersession.actor": ACTOR,
+    "source.relay_kind": 20, "evidence.source_reliability": 1, "stance.source_reliability": 1,
 }  # fmt: skip
 
 LABELS = {

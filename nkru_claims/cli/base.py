@@ -382,3 +382,16 @@ def json_text(data: Any) -> str:
 
 def echo_json(data: Any) -> None:
     typer.echo(json_text(data), nl=False)
+
+
+@contextmanager
+def readable(path: str) -> Iterator[None]:
+    """A file that cannot be read, as one line: missing, not UTF-8, or refused."""
+    try:
+        yield
+    except FileNotFoundError:
+        raise fail(f"no such file: {path}") from None
+    except UnicodeDecodeError:
+        raise fail(f"{path} is not UTF-8 text") from None
+    except OSError as exc:
+        raise fail(f"cannot read {path}: {exc.strerror or exc}") from None

@@ -12,6 +12,7 @@ from nkru_claims.cli.base import (
     fail,
     interactive,
     progress,
+    readable,
     transaction,
     user_errors,
 )
@@ -222,12 +223,11 @@ def _read_pairs(path: str) -> list[dict]:
     import sys
     from pathlib import Path
 
-    try:
+    with readable(path):
         raw = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    try:
         rows = json.loads(raw)
-    except OSError as error:
-        raise fail(f"cannot read {path}: {error.strerror or error}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except json.JSONDecodeError as error:
         raise fail(f"{path} is not a JSON array of pairs: {error}") from None
     if not isinstance(rows, list):
         raise fail(f"{path} is not a JSON array of pairs")

@@ -1,14 +1,12 @@
 """Commands that move whole databases: import, export, demo."""
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from nkru_claims.cli.base import State, app, fail, progress, transaction, user_errors
+from nkru_claims.cli.base import State, app, fail, progress, readable, transaction, user_errors
 
 if TYPE_CHECKING:
     from nkru_claims.exchange import ImportSummary
@@ -22,23 +20,10 @@ def _read(path: str) -> str:
     is part of the cell, which newline translation would turn into LF."""
     if path == "-":
         stream = getattr(sys.stdin, "buffer", None)
-        with _readable("standard input"):
+        with readable("standard input"):
             return stream.read().decode("utf-8-sig") if stream else sys.stdin.read()
-    with _readable(path), open(path, encoding="utf-8-sig", newline="") as handle:
+    with readable(path), open(path, encoding="utf-8-sig", newline="") as handle:
         return handle.read()
-
-
-@contextmanager
-def _readable(path: str) -> Iterator[None]:
-    """A file that cannot be read, as one line."""
-    try:
-        yield
-    except FileNotFoundError:
-        raise fail(f"no such file: {path}") from None
-    except UnicodeDecodeError:
-        raise fail(f"{path} is not UTF-8 text") from None
-    except OSError as exc:
-        raise fail(f"cannot read {path}: {exc.strerror}") from None
 
 
 def write_output(path: str, text: str, what: str) -> None:
@@ -79,7 +64,7 @@ def import_file(ctx: typer.Context, path: str, file_format: str | None = None,
         with spooled_stdin() as spooled:
             _import_json(ctx, spooled, origin="-", dry_run=dry_run)
     else:
-        with _readable(path), open(path, "rb"):
+        with readable(path), open(path, "rb"):
             pass  # a missing file is one line before any database work starts
         _import_json(ctx, path, origin=path, dry_run=dry_run)
 

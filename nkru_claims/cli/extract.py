@@ -13,6 +13,7 @@ from nkru_claims.cli.base import (
     echo_json,
     fail,
     interactive,
+    readable,
     transaction,
     user_errors,
 )
@@ -28,17 +29,11 @@ HELD_BANDS = ("duplicate", "same")  # --apply leaves these to a person: the ledg
 
 def _read(path: str) -> str:
     """The article's text; a file that cannot be read is one line."""
-    try:
+    with readable("standard input" if path == "-" else path):
         if path == "-":
             stream = getattr(sys.stdin, "buffer", None)
             return stream.read().decode("utf-8-sig") if stream else sys.stdin.read()
         return Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise fail(f"no such file: {path}") from None
-    except UnicodeDecodeError:
-        raise fail(f"{path} is not UTF-8 text") from None
-    except OSError as exc:
-        raise fail(f"cannot read {path}: {exc.strerror}") from None
 
 
 def _ledger_exists(state: State) -> bool:

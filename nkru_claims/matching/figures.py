@@ -29,7 +29,7 @@ from decimal import Decimal
 from functools import cache
 
 from nkru_claims.matching import units as U
-from nkru_claims.matching.normalise import matching_view
+from nkru_claims.matching.normalise import lowered, matching_view
 from nkru_claims.matching.quantity import Quantity
 
 _ZH_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
@@ -90,12 +90,6 @@ def _one_of(s: str, k: int, chars: str) -> bool:
     """Is the character at ``k`` one of ``chars``? (False past the end, unlike ``in``.)"""
     return 0 <= k < len(s) and s[k] in chars
 
-
-def _lowered(view: str) -> str:
-    low = view.lower()
-    if len(low) != len(view):  # a few characters lower to two: keep positions exact
-        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in view)
-    return low
 
 
 def _myriad(tokens: list[tuple[str, int]]) -> Decimal | None:
@@ -382,7 +376,7 @@ def _person_unit(low: str, i: int, j: int, before: str | None) -> str:
 def read_figures(text: str) -> Reading:
     """Every figure ``text`` states, in order, with the numbers it passed over and why."""
     view, owners = matching_view(text)
-    low = _lowered(view)
+    low = lowered(view)
     reading = Reading()
     i = 0
     while i < len(low):
@@ -875,7 +869,7 @@ def read_bare_number(text: str) -> Quantity | None:
     """A whole input that is one number with its markers and no unit ("6,700",
     "about 12k", "1만3천 이상"), as a unit-less quantity; None when it is anything else."""
     view, _ = matching_view(text.strip())
-    low = _lowered(view)
+    low = lowered(view)
     kinds: set[str] = set()
     first = _START.search(low)
     while first and not (_scan_number(view, low, first.start())):

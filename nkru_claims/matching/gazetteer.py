@@ -345,12 +345,6 @@ def _pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(f"(?=[{first}])(?:{'|'.join(parts)})"), written
 
 
-def _lowered(text: str) -> str:
-    low = text.lower()
-    if len(low) != len(text):  # a few characters lower to two: keep positions exact
-        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    return low
-
 
 def find_actors(text: str) -> list[tuple[int, int, str]]:
     """(start, end, key) for each actor named in ``text``: a reference for the matcher.
@@ -360,9 +354,11 @@ def find_actors(text: str) -> list[tuple[int, int, str]]:
     and 조선일보 finds nothing; acronyms (US, UN, NIS) match only as written, so "us" is
     not the US. Works on the text as written (no script folding).
     """
+    from nkru_claims.matching.normalise import lowered
+
     pattern, written = _pattern()
     table, found = _alias_table(), []
-    low = _lowered(text)
+    low = lowered(text)
     pos = 0
     while (match := pattern.search(low, pos)) is not None:
         name = written[match.group()]
@@ -405,9 +401,11 @@ def find_abbreviation_compounds(text: str) -> list[tuple[int, int, list[str]]]:
     Aliases and non-actor names are blanked first, so 朝中社 (KCNA), 俄罗斯 and 中午 lend
     no characters to a compound; a 日 right after a numeral is a date (25日俄方表示).
     """
+    from nkru_claims.matching.normalise import lowered
+
     masked = list(text)
     pattern = _pattern()[0]
-    for match in pattern.finditer(_lowered(text)):  # names and non-actor names alike
+    for match in pattern.finditer(lowered(text)):  # names and non-actor names alike
         masked[match.start():match.end()] = "\0" * (match.end() - match.start())
     for index, char in enumerate(masked):
         if char == "日" and index and masked[index - 1] in _NUMERALS:

@@ -95,6 +95,16 @@ def _fold(text: str) -> str:
     return " ".join(text.split())
 
 
+def lowered(text: str) -> str:
+    """Lower case with every character kept in place (a few characters lower to two,
+    which would shift every position after them): positions in the result are the
+    text's own."""
+    low = text.lower()
+    if len(low) != len(text):
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return low
+
+
 def normalise_text(text: str) -> str:
     """The form two texts are compared in: width, script, case and punctuation erased."""
     return _fixpoint(_fold, text)

@@ -17,7 +17,7 @@ kept claim's note (and the kept claim takes the verdict when it had none).
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Date, DateTime, Table, delete, insert, update
@@ -50,8 +50,16 @@ def _row(table: Table, obj: Any) -> dict[str, Any]:
     values = {}
     for column in table.columns:
         value = getattr(obj, column.name)
-        values[column.name] = value.isoformat() if isinstance(value, date | datetime) else value
+        values[column.name] = iso(value) if isinstance(value, date | datetime) else value
     return values
+
+
+def iso(value: date | datetime) -> str:
+    """A date or time as ISO text, a time in UTC without its zone: SQLite hands times back
+    without one and PostgreSQL with one, and an export must read the same from both."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.isoformat()
 
 
 def _restore(table: Table, values: dict[str, Any]) -> dict[str, Any]:
