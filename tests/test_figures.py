@@ -106,3 +106,21 @@ def test_labels_calibres_and_dates_are_never_figures(n: int, label: str) -> None
 def test_reading_never_fails_and_quotes_the_text(text: str) -> None:
     for q in read_figures(text).figures:
         assert q.text and q.text in text
+
+
+@pytest.mark.parametrize(("text", "expected"), ISSUE_ROWS)
+def test_the_issues_rows_are_recorded_by_add_and_shown_by_show_json(cli, text, expected) -> None:  # noqa: ANN001
+    """What a user sees: the figure add records from the text, as show --json gives it."""
+    import json
+    import re
+
+    added = cli("add", text, "--yes", "--force-new")
+    assert added.exit_code == 0, added.output
+    claim_id = re.search(r"#(\d+)", added.stdout)[1]
+    quantity = json.loads(cli("show", claim_id, "--json").stdout)["quantity"]
+    if not expected:
+        assert quantity is None and "no quantity recorded" in added.stderr
+    else:
+        low, high, unit, approximate = expected[0]
+        assert (quantity["low"], quantity["high"], quantity["unit"],
+                quantity["approximate"]) == (low, high, unit, approximate)
