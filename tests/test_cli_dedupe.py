@@ -11,12 +11,14 @@ def test_compare_json_gives_verdict_score_and_reasons(seeded_cli) -> None:  # no
     result = seeded_cli("compare", "北韓向俄羅斯運送了約6,700個貨櫃",
                         "朝鲜向俄罗斯运送了约六千七百个集装箱", "--json")
     verdict = json.loads(result.stdout)
-    assert verdict["duplicate"] is True and 0 <= verdict["score"] <= 100
-    assert verdict["a"]["numbers"] == verdict["b"]["numbers"] == ["6700"]
+    assert verdict["duplicate"] is True and verdict["band"] == "same"
+    assert 0 <= verdict["score"] <= 100
+    assert verdict["a"]["facts"]["figures"] == verdict["b"]["facts"]["figures"] == [
+        "about 6,700 containers"]
     different = json.loads(seeded_cli("compare", "1,500 soldiers moved to Vladivostok",
                                       "3,000 soldiers moved to Vladivostok", "--json").stdout)
-    assert different["duplicate"] is False
-    assert any("numbers differ" in r for r in different["reasons"])
+    assert different["duplicate"] is False and different["band"] == "different"
+    assert any("differ" in r and "1,500" in r for r in different["reasons"])
 
 
 def test_compare_in_the_terminal_and_by_claim_id(seeded_cli) -> None:  # noqa: ANN001
