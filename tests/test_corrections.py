@@ -186,7 +186,7 @@ def test_unmerge_leaves_later_work_and_recomputes_status(cli) -> None:  # noqa: 
     kept = claim_id(cli("add", SHELLS, "--asserted-by", "NIS", "--create-party"))
     other = claim_id(cli("add", SHELLS + " in 2024", "--denied-by", "Kremlin",
                          "--create-party", "--force-new"))
-    merge = int(re.search(r"unmerge (\d+)", ok(cli("merge", str(kept), str(other))))[1])
+    merge = int(re.search(r"unmerge (\d+)", ok(cli("merge", str(kept), str(other), "--force")))[1])
     assert shown(cli, kept)["status"] == "contested"
     ok(cli("stance", str(kept), "Russia", "denies", "--create-party"))
     ok(cli("verdict", str(kept), "unproven"))
@@ -207,7 +207,7 @@ def test_unmerge_leaves_later_work_and_recomputes_status(cli) -> None:  # noqa: 
 def test_unmerge_refuses_in_one_line_when_a_ref_was_taken(cli) -> None:  # noqa: ANN001
     kept = claim_id(cli("add", SHELLS))
     other = claim_id(cli("add", CONTAINERS, "--ref", "containers", "--force-new"))
-    merge = int(re.search(r"unmerge (\d+)", ok(cli("merge", str(kept), str(other))))[1])
+    merge = int(re.search(r"unmerge (\d+)", ok(cli("merge", str(kept), str(other), "--force")))[1])
     claim_id(cli("add", "Another claim", "--ref", "containers"))
     assert "ref 'containers'" in one_error_line(cli("unmerge", str(merge)))
 

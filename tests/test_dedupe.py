@@ -94,7 +94,7 @@ def test_a_rejected_pair_is_not_proposed_again(db_url: str, cli) -> None:  # noq
 
 def test_merge_and_unmerge_by_hand(seeded_cli, seeded_url: str) -> None:  # noqa: ANN001
     before = table_rows(seeded_url)
-    result = seeded_cli("merge", "1", "2", "3")
+    result = seeded_cli("merge", "1", "2", "3", "--force")
     assert result.exit_code == 0, result.output
     assert "unmerge 1" in result.stdout
     listed = json.loads(seeded_cli("merges", "--json").stdout)

@@ -132,7 +132,7 @@ def test_export_then_import_into_an_empty_database_is_lossless(cli, db_url: str,
                                                                sqlite_template: Path) -> None:
     ok(cli("import", str(SEED_PATH)))
     kept = claim_id(cli("add", SHELLS, "--asserted-by", "NIS", "--force-new"))
-    merge = re.search(r"unmerge (\d+)", ok(cli("merge", "1", str(kept))))[1]
+    merge = re.search(r"unmerge (\d+)", ok(cli("merge", "1", str(kept), "--force")))[1]
     ok(cli("distinct", "2", "3", "--note", "different shipments"))
     ok(cli("delete", "5"))
     ok(cli("verdict", "3", "false", "--note", "checked"))
@@ -161,7 +161,7 @@ def test_the_issue_session_keeps_every_id_meaning_what_it_meant(cli, tmp_path: P
     first = claim_id(cli("add", SHELLS, "--asserted-by", "NIS", "--create-party"))
     second = claim_id(cli("add", SHELLS + " last year", "--denied-by", "Kremlim",
                           "--create-party", "--force-new"))
-    merge = re.search(r"unmerge (\d+)", ok(cli("merge", str(first), str(second))))[1]
+    merge = re.search(r"unmerge (\d+)", ok(cli("merge", str(first), str(second), "--force")))[1]
     third = claim_id(cli("add", "Russia sent MiG-29 fighters to North Korea"))
     assert third > second
     ok(cli("unmerge", merge))

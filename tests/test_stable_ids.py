@@ -68,7 +68,7 @@ def test_dedupe_of_the_newest_claim_then_add_gets_a_new_id(cli) -> None:  # noqa
 def test_import_after_the_newest_claim_was_merged_gets_new_ids(cli, tmp_path) -> None:  # noqa: ANN001
     kept = added_id(cli("add", SHELLS))
     other = added_id(cli("add", "Russia sent oil to North Korea"))
-    merge = merge_id(cli("merge", str(kept), str(other)))
+    merge = merge_id(cli("merge", str(kept), str(other), "--force"))
     document = tmp_path / "new.json"
     document.write_text(json.dumps({"format": "nkru-claims", "version": 1, "claims": [
         {"ref": "new-1", "text": "Russia sent MiG-29 fighters to North Korea"}]}),
@@ -110,7 +110,7 @@ def test_ids_of_every_kind_are_not_reused(db_url: str) -> None:
 def test_a_merged_claims_id_names_the_claim_it_was_merged_into(cli) -> None:  # noqa: ANN001
     kept = added_id(cli("add", SHELLS, "--asserted-by", "NIS", "--create-party"))
     other = added_id(cli("add", "Pyongyang sent five million shells to Moscow"))
-    merge = merge_id(cli("merge", str(kept), str(other)))
+    merge = merge_id(cli("merge", str(kept), str(other), "--force"))
     expected = f"claim #{other} was merged into #{kept}"
     for args in (("show", str(other)), ("stance", str(other), "NIS", "denies"),
                  ("evidence", str(other), "Satellite images"),
@@ -123,14 +123,14 @@ def test_a_merged_claims_id_names_the_claim_it_was_merged_into(cli) -> None:  # 
     assert shown["verdict"] is None and len(shown["stances"]) == 1
     # Merged again later: the old ID follows to where the claim lives now.
     third = added_id(cli("add", "Shells went north to south", "--asserted-by", "NIS"))
-    merge_id(cli("merge", str(third), str(kept)))
+    merge_id(cli("merge", str(third), str(kept), "--force"))
     assert f"claim #{other} was merged into #{third}" in one_error_line(cli("show", str(other)))
 
 
 def test_unmerge_refuses_when_a_new_claim_took_the_freed_ref(cli) -> None:  # noqa: ANN001
     kept = added_id(cli("add", SHELLS, "--ref", "shells-a"))
     other = added_id(cli("add", "Five million shells went to Russia", "--ref", "shells-b"))
-    merge = merge_id(cli("merge", str(kept), str(other)))
+    merge = merge_id(cli("merge", str(kept), str(other), "--force"))
     taker = added_id(cli("add", "Russia sent oil to North Korea", "--ref", "shells-b"))
     line = one_error_line(cli("unmerge", str(merge)))
     assert f"claim #{other}" in line and f"claim #{taker}" in line and "shells-b" in line

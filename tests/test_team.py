@@ -73,8 +73,8 @@ def test_concurrent_writers_lose_nothing(db_url: str, cli) -> None:  # noqa: ANN
 
 def test_overlapping_merges_at_once_keep_every_stance(seeded_url: str) -> None:
     before = table_rows(seeded_url)
-    first = _run_cli(seeded_url, "merge", "1", "2", "3", "4")
-    second = _run_cli(seeded_url, "merge", "4", "5", "6", "1")
+    first = _run_cli(seeded_url, "merge", "1", "2", "3", "4", "--force")
+    second = _run_cli(seeded_url, "merge", "4", "5", "6", "1", "--force")
     outcomes = [first.communicate(timeout=60), second.communicate(timeout=60)]
     codes = sorted([first.returncode, second.returncode])
     assert codes in ([0, 0], [0, 1]), outcomes
@@ -98,7 +98,7 @@ def test_a_killed_command_leaves_the_database_as_it_was(
         path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
         args = ["import", str(path)]
     else:
-        args = ["merge", "1", *map(str, range(2, 21))]
+        args = ["merge", "1", *map(str, range(2, 21)), "--force"]
     before = table_rows(seeded_url, skip=())
     process = _run_cli(seeded_url, *args, env={"NKRU_CLAIMS_PAUSE_BEFORE_COMMIT": "60"})
     assert "paused before commit" in process.stderr.readline()
@@ -134,7 +134,7 @@ def test_every_write_is_in_the_log_with_who_and_what(cli) -> None:  # noqa: ANN0
 
 
 def test_merge_unmerge_and_import_are_logged(seeded_cli) -> None:  # noqa: ANN001
-    seeded_cli("merge", "1", "2")
+    seeded_cli("merge", "1", "2", "--force")
     seeded_cli("unmerge", "1")
     actions = [e["action"] for e in json.loads(seeded_cli("log", "--json").stdout)]
     assert actions[:2] == ["unmerge", "merge"]
