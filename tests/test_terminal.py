@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import os
 import pty
+import select
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from tests.conftest import SEED_PATH, table_rows
@@ -85,9 +87,11 @@ def test_add_prompts_for_the_text_in_a_terminal(tmp_path: Path) -> None:
                                 "--no-quantity"], stdin=follower, stdout=follower,
                                stderr=follower, close_fds=True)
     os.close(follower)
-    seen = b""
-    while b"Claim:" not in seen:
-        seen += os.read(leader, 1024)
+    seen, deadline = b"", time.monotonic() + 60
+    while b"Claim" not in seen:  # "Claim (? for help, q to quit):"
+        assert time.monotonic() < deadline, f"no prompt: {seen!r}"
+        if select.select([leader], [], [], 1)[0]:
+            seen += os.read(leader, 1024)
     os.write(leader, "北韓向俄羅斯運送砲彈\r".encode())
     while process.poll() is None:
         try:
