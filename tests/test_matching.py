@@ -25,7 +25,7 @@ HARD_NEGATIVE_KINDS = {"number", "date", "direction", "negation", "party", "rela
 # not a measure of quality: the README's figures come from held-out pairs). These floors
 # guard the lexical stage of dedupe against regressions; since facts missing on one side
 # are no longer taken as agreement, a few of its rewordings go to review instead.
-TARGET_PRECISION, TARGET_RECALL = 0.97, 0.85
+TARGET_PRECISION, TARGET_RECALL = 0.97, 0.80
 
 
 def test_the_labelled_set_is_large_and_covers_every_kind() -> None:

@@ -101,7 +101,9 @@ def find_period(text: str, *, reference: date | None = None) -> Period | None:
     for first, second in zip(readings, readings[1:], strict=False):
         if first.linked_to_next and first.resolved and second.resolved:
             span = text[first.start : second.end].strip()
-            return Period(first.resolved[0], second.resolved[1], span)
+            if first.resolved[0] <= second.resolved[1]:
+                return Period(first.resolved[0], second.resolved[1], span)
+            # a "range" that runs backwards (Wednesday-去年) is no range: read each alone
     placed = [(r, r.resolved) for r in readings if r.resolved is not None]
     for reading, (start, end, _, _) in placed:
         if reading.opens != reading.closes:
