@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import typer.main
 
 from nkru_claims.cli import app
@@ -58,3 +59,23 @@ def test_each_command_knows_its_module_and_runs_with_only_that_module(tmp_path) 
     typo = subprocess.run([sys.executable, "-m", "nkru_claims", "--db", db, "lst"],
                           capture_output=True, text=True)
     assert typo.returncode == 2 and "No such command" in typo.stderr
+
+
+@pytest.mark.parametrize(("args", "incomplete", "expected"), [
+    (["stance", "3", "Kremlin"], "de", ["denies", "declines_to_comment"]),
+    (["verdict", "3"], "mostly", ["mostly_true", "mostly_false"]),
+    (["list", "--status"], "con", ["contested"]),
+    (["report", "--format"], "h", ["html"]),
+])
+def test_completion_offers_values_not_file_names(args, incomplete, expected) -> None:  # noqa: ANN001
+    """As a shell asks: the installed command with the completion variables set."""
+    import os
+    import subprocess
+    import sys
+
+    words = ["nkru-claims", *args, incomplete]
+    env = {**os.environ, "_NKRU_CLAIMS_COMPLETE": "complete_bash",
+           "COMP_WORDS": " ".join(words), "COMP_CWORD": str(len(words) - 1)}
+    done = subprocess.run([sys.executable, "-m", "nkru_claims"], env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert sorted(done.stdout.split()) == sorted(expected), done.stderr

@@ -395,3 +395,19 @@ def readable(path: str) -> Iterator[None]:
         raise fail(f"{path} is not UTF-8 text") from None
     except OSError as exc:
         raise fail(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def complete_from(*values: str, model_list: str | None = None):  # noqa: ANN201
+    """Shell completion that offers the values a parameter takes (stance kinds, verdicts,
+    statuses, formats) instead of file names. ``model_list`` names a tuple in
+    ``nkru_claims.models``, imported only when a shell asks for completions."""
+
+    def complete(incomplete: str) -> list[str]:
+        choices = list(values)
+        if model_list:
+            from nkru_claims import models
+
+            choices += list(getattr(models, model_list))
+        return [c for c in choices if c.startswith(incomplete)]
+
+    return complete

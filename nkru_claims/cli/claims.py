@@ -10,6 +10,7 @@ from nkru_claims.cli.base import (
     AllOption,
     LimitOption,
     app,
+    complete_from,
     echo_json,
     fail,
     interactive,
@@ -211,7 +212,8 @@ def stance_command(
     claim_id: Annotated[int, typer.Argument(help="The claim's ID.")],
     party: Annotated[str, typer.Argument(help="Party name or any alias.")],
     kind: Annotated[str, typer.Argument(
-        help="asserts, denies, questions, supports, condemns or declines_to_comment.")],
+        help="asserts, denies, questions, supports, condemns or declines_to_comment.",
+        autocompletion=complete_from(model_list="STANCE_KINDS"))],
     source: Annotated[str | None, typer.Option(help="URL (or ID) of the reporting source.")] = None,
     quote: Annotated[str | None, typer.Option(help="The party's words, verbatim.")] = None,
     quote_language: Annotated[str | None, typer.Option(help="Language of --quote.")] = None,
@@ -287,7 +289,9 @@ def evidence_command(
     ctx: typer.Context,
     claim_id: Annotated[int, typer.Argument(help="The claim's ID.")],
     description: Annotated[str, typer.Argument(help="What the source offers.")],
-    bearing: Annotated[str, typer.Option(help="supports or undermines.")] = "supports",
+    bearing: Annotated[str, typer.Option(
+        help="supports or undermines.", autocompletion=complete_from("supports", "undermines"))
+    ] = "supports",
     source: Annotated[str | None, typer.Option(help="URL or ID of the source.")] = None,
     quote: Annotated[str | None, typer.Option(help="The passage, verbatim.")] = None,
     grade: Annotated[str | None, typer.Option(
@@ -317,7 +321,8 @@ def verdict_command(
     ctx: typer.Context,
     claim_id: Annotated[int, typer.Argument(help="The claim's ID.")],
     verdict: Annotated[str, typer.Argument(
-        help="true, mostly_true, misleading, mostly_false, false, unproven, or 'none' to clear.")],
+        help="true, mostly_true, misleading, mostly_false, false, unproven, or 'none' to clear.",
+        autocompletion=complete_from("none", model_list="VERDICTS"))],
     note: Annotated[str | None, typer.Option(help="Why.")] = None,
 ) -> None:
     """Set an editorial verdict, kept apart from the status the stances give.
@@ -336,7 +341,8 @@ def verdict_command(
 def list_command(
     ctx: typer.Context,
     status: Annotated[list[str] | None, typer.Option(
-        help="unverified, asserted, questioned, denied or contested (repeatable).")] = None,
+        help="unverified, asserted, questioned, denied or contested (repeatable).",
+        autocompletion=complete_from(model_list="STATUSES"))] = None,
     contested: Annotated[bool, typer.Option("--contested", help="Same as --status contested.")]
     = False,
     party: Annotated[str | None, typer.Option(help="Claims this party took any stance on.")]
@@ -348,7 +354,8 @@ def list_command(
         "it: either Chinese script, numbers in any form (6,700 = 六千七百), any alias of a "
         "party, unit words in any language.")] = None,
     verdict: Annotated[list[str] | None, typer.Option(
-        help="Only claims with this verdict (true, false, unproven…; repeatable).")] = None,
+        help="Only claims with this verdict (true, false, unproven…; repeatable).",
+        autocompletion=complete_from(model_list="VERDICTS"))] = None,
     unit: Annotated[str | None, typer.Option(
         help="Only claims counting this unit (shells, containers, 集装箱…).")] = None,
     quantity_min: Annotated[float | None, typer.Option(

@@ -9,6 +9,7 @@ from nkru_claims.cli.base import (
     AllOption,
     LimitOption,
     app,
+    complete_from,
     echo_json,
     fail,
     json_text,
@@ -79,7 +80,8 @@ def report_command(
     report_format: Annotated[str | None, typer.Option(
         "--format", "-f", help="terminal, md (Markdown), json or html (one self-contained "
         "page: matrix, timeline, sources); default: from the -o file's extension, else "
-        "terminal.", show_default=False)] = None,
+        "terminal.", show_default=False,
+        autocompletion=complete_from("terminal", "md", "json", "html"))] = None,
     status: Annotated[list[str] | None, typer.Option(
         help="Claims with this status (repeatable; default contested), in every format.",
         show_default=False)] = None,
