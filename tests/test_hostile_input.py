@@ -282,17 +282,32 @@ def _deep_file(tmp_path: Path, depth: int = 20_000) -> Path:
 def test_deep_nesting_fails_fast_with_little_memory(seeded_url, tmp_path) -> None:
     """40 KB of brackets took 1 GB and seconds (ijson's prefixes grow with the depth)."""
     path = _deep_file(tmp_path)
+    peak_file = tmp_path / "peak"
+    # The command's own peak memory (VmHWM, which starts afresh at exec; ru_maxrss would
+    # carry over the forking test process's size), written however the command exits.
+    probe = ("import os, sys\n"
+             "target = sys.argv[1]\n"
+             "def peak():\n"
+             "    for line in open('/proc/self/status'):\n"
+             "        if line.startswith('VmHWM'):\n"
+             "            open(target, 'w').write(line.split()[1])\n"
+             "real_exit = os._exit\n"
+             "os._exit = lambda code: (peak(), real_exit(code))\n"
+             "import atexit; atexit.register(peak)\n"
+             "from nkru_claims.cli import main\n"
+             "sys.argv = ['nkru-claims', *sys.argv[2:]]\n"
+             "main()\n")
     started = time.monotonic()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "nkru_claims", "--db", seeded_url, "import", str(path)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    stderr = process.stderr.read().decode()  # type: ignore[union-attr]
+    process = subprocess.run(
+        [sys.executable, "-c", probe, str(peak_file), "--db", seeded_url, "import", str(path)],
+        capture_output=True, text=True, timeout=120)
     elapsed = time.monotonic() - started
-    assert os.waitstatus_to_exitcode(status) == 1
+    stderr = process.stderr
+    assert process.returncode == 1
     assert stderr.startswith("Error: ") and len(stderr.splitlines()) == 1
     assert "nested more than" in stderr and str(limits.MAX_JSON_DEPTH) in stderr
-    assert usage.ru_maxrss < 250_000, usage.ru_maxrss  # KB: the interpreter and imports
+    peak_kb = int(peak_file.read_text())
+    assert peak_kb < 250_000, peak_kb  # KB: the interpreter and imports
     assert elapsed < 30
 
 
